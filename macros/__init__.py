@@ -1,0 +1,1 @@
+"""The MLOps playbook generator: load, validate and render playbook data for MkDocs."""

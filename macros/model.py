@@ -29,7 +29,9 @@ Markdown = Annotated[
 ]
 Letter = Literal["R", "A", "S", "C", "I"]
 Environment = Literal["dev", "staging", "prod"]
-Stage = Literal["ideation", "data_preparation", "development", "validation", "staging", "production", "retired"]
+Stage = Literal[
+    "ideation", "data_preparation", "development", "validation", "staging", "production", "retired"
+]
 ToolStatus = Literal["adopt", "trial", "assess", "hold"]
 Priority = Literal["high", "medium", "low"]
 DeploymentPattern = Literal["batch", "online", "shadow", "champion_challenger", "canary"]
@@ -215,7 +217,6 @@ class SubPhase(Keyed):
     tasks: dict[Slug, Task] = Field(min_length=1)
 
 
-
 class Phase(Record):
     """``data/lifecycle/NN-<phase>.yaml``: one lifecycle phase."""
 
@@ -228,7 +229,6 @@ class Phase(Record):
         description="Path under docs/ of the hand-written chapter shown above the generated tasks.",
     )
     sub_phases: dict[Slug, SubPhase] = Field(min_length=1)
-
 
     def tasks(self) -> Iterator[tuple[SubPhase, Task]]:
         """Every (sub-phase, task) in file order."""

@@ -1,0 +1,229 @@
+"""Read YAML into plain Python values plus a map from key paths to source positions.
+
+PyYAML is used in two steps (compose the node graph, then construct values) so that every
+mapping key and value keeps its ``line:column``. Duplicate keys, which PyYAML would silently
+overwrite, and alias expansions past :data:`MAX_NODES` (a "billion laughs" bomb) are rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from macros.issues import Issue
+
+Loc = tuple[Any, ...]
+
+#: Upper bound on the number of nodes a document may expand to once aliases are followed.
+MAX_NODES = 200_000
+#: Upper bound on a data file's size in bytes.
+MAX_BYTES = 5_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A 1-based line and column."""
+
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class SourceMap:
+    """The value of one YAML file and the position of every key path in it."""
+
+    file: str
+    data: Any = None
+    marks: dict[Loc, Position] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    def locate(self, loc: Loc) -> Position:
+        """The position of ``loc``, or of its nearest ancestor present in the file."""
+        loc = tuple(loc)
+        while loc and loc not in self.marks:
+            loc = loc[:-1]
+        return self.marks.get(loc, Position(1, 1))
+
+    def issue(self, loc: Loc, code: str, message: str, severity: str = "error") -> Issue:
+        """An issue pointing at ``loc`` in this file."""
+        pos = self.locate(loc)
+        return Issue(self.file, pos.line, pos.column, severity, code, message)  # type: ignore[arg-type]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings (no implicit timestamp conversion)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _pos(mark: yaml.Mark) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """Number of nodes ``node`` stands for once every alias is expanded (memoized)."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # guards against recursive aliases
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, memo) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    memo[key] = min(size, MAX_NODES + 1)
+    return memo[key]
+
+
+def _bomb_site(node: yaml.Node, memo: dict[int, int]) -> yaml.Node:
+    """The smallest node that still expands past the bound: where the bomb is."""
+    while True:
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [v for _, v in node.value]
+        big = [c for c in children if memo.get(id(c), 0) > MAX_NODES]
+        if not big:
+            return node
+        node = big[0]
+
+
+def _scalar_key(loader: _Loader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_object(node)
+    return None
+
+
+def _walk(loader: _Loader, node: yaml.Node, loc: Loc, source: SourceMap, seen: set[int]) -> None:
+    """Record positions under ``loc`` and report duplicate keys."""
+    if id(node) in seen:  # an alias: its positions were recorded where it was anchored
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: dict[Any, Position] = {}
+        for key_node, value_node in node.value:
+            key = _scalar_key(loader, key_node)
+            pos = _pos(key_node.start_mark)
+            if key in keys:
+                first = keys[key]
+                source.issues.append(
+                    Issue(
+                        source.file,
+                        pos.line,
+                        pos.column,
+                        "error",
+                        "duplicate-key",
+                        f"duplicate key '{key}' (first defined at line {first.line}); "
+                        "YAML would silently keep only the last one",
+                    )
+                )
+                continue
+            keys[key] = pos
+            source.marks[(*loc, key)] = pos
+            _walk(loader, value_node, (*loc, key), source, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            source.marks[(*loc, index)] = _pos(child.start_mark)
+            _walk(loader, child, (*loc, index), source, seen)
+
+
+def _decode(raw: bytes, source: SourceMap) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        source.issues.append(
+            Issue(
+                source.file,
+                line,
+                column,
+                "error",
+                "encoding",
+                f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+            )
+        )
+        return None
+
+
+def parse_yaml(text: str, file: str) -> SourceMap:
+    """Parse YAML ``text`` (named ``file`` in messages) into a :class:`SourceMap`."""
+    source = SourceMap(file)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            source.issues.append(Issue(file, 1, 1, "error", "empty-file", "file is empty"))
+            return source
+        memo: dict[int, int] = {}
+        if _expanded_size(node, memo) > MAX_NODES:
+            pos = _pos(_bomb_site(node, memo).start_mark)
+            source.issues.append(
+                Issue(
+                    file,
+                    pos.line,
+                    pos.column,
+                    "error",
+                    "alias-bomb",
+                    f"YAML aliases expand to more than {MAX_NODES:,} nodes; "
+                    "remove the anchors (&) and aliases (*) that multiply content",
+                )
+            )
+            return source
+        source.marks[()] = _pos(node.start_mark)
+        _walk(loader, node, (), source, set())
+        if not source.issues:
+            source.data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = " ".join(filter(None, [exc.context, exc.problem]))
+        source.issues.append(
+            Issue(file, line, column, "error", "yaml-syntax", f"YAML syntax error: {problem}")
+        )
+    except yaml.YAMLError as exc:
+        source.issues.append(Issue(file, 1, 1, "error", "yaml-syntax", f"YAML error: {exc}"))
+    finally:
+        loader.dispose()
+    return source
+
+
+def load_yaml(path: Path, file: str) -> SourceMap:
+    """Read and parse the YAML file at ``path``; ``file`` is its name in messages."""
+    source = SourceMap(file)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        source.issues.append(Issue(file, 1, 1, "error", "io", f"cannot read file: {exc}"))
+        return source
+    if len(raw) > MAX_BYTES:
+        source.issues.append(
+            Issue(file, 1, 1, "error", "too-large", f"file is larger than {MAX_BYTES:,} bytes")
+        )
+        return source
+    text = _decode(raw, source)
+    if text is None:
+        return source
+    return parse_yaml(text, file)
+
+
+def lookup(data: Any, loc: Loc) -> Any:
+    """The value at ``loc`` inside ``data``, or None."""
+    for part in loc:
+        if (isinstance(data, Mapping) and part in data) or (
+            isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        ):
+            data = data[part]
+        else:
+            return None
+    return data

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from macros.issues import Issue
 from macros.loader import suggest
 from macros.sourcemap import Loc, SourceMap
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from macros.issues import Issue
     from macros.model import Playbook
 
 PLACEHOLDER = re.compile(r"\b(TBD|TODO|FIXME|lorem ipsum|XXX)\b", re.IGNORECASE)
@@ -416,7 +417,8 @@ def check_scores(pb: Playbook, where: Locator) -> list[Issue]:
                         file,
                         loc,
                         "score-missing",
-                        f"'{tool_id}' in evaluation '{ev.id}' has no score for: {', '.join(missing)}",
+                        f"'{tool_id}' in evaluation '{ev.id}' has no score for: "
+                        + ", ".join(missing),
                     )
                 )
     file = where.file_of("gap_analysis.yaml")

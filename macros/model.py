@@ -10,11 +10,13 @@ Fields documented as **Markdown** are rendered as Markdown; every other string i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 Slug = Annotated[
     str,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from macros.model import FILE_MODELS
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: Schema file name for each data-file pattern.
 SCHEMA_NAMES: dict[str, str] = {

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from macros.issues import Issue
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Loc = tuple[Any, ...]
 

@@ -74,5 +74,59 @@ def schema(out: Path, check: bool) -> None:
         click.echo(f"wrote {path}")
 
 
+CONFIG_OPTION = click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="MkDocs configuration file.",
+)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Output folder; replaced only when every step succeeds.",
+)
+@CONFIG_OPTION
+@click.option("--check-external", is_flag=True, help="Also check external (http/https) links.")
+def build(out: Path, config: Path, check_external: bool) -> None:
+    """Validate, build strictly, check every link, then swap the site into OUT."""
+    from macros.build import BuildError
+    from macros.build import build as run_build
+
+    try:
+        site = run_build(out, config=config, check_external=check_external)
+    except BuildError as exc:
+        click.echo(f"playbook: build failed: {exc}", err=True)
+        click.echo(f"playbook: '{out}' was left as it was", err=True)
+        sys.exit(1)
+    click.echo(f"built {site}")
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+def serve(config: Path, addr: str) -> None:
+    """Serve the playbook with live reload when data, docs or macros change."""
+    import subprocess
+
+    if not config.is_file():
+        fail(f"MkDocs config '{config}' not found")
+    result = load_playbook(config.parent / "data")
+    if errors(result.issues):
+        click.echo(format_text(result.issues), err=True)
+        sys.exit(1)
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr]
+    cmd += ["--config-file", str(config)]
+    try:
+        sys.exit(subprocess.call(cmd))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
 if __name__ == "__main__":
     main()

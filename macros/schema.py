@@ -31,6 +31,9 @@ def json_schemas() -> dict[str, str]:
             **schema,
         }
         out[SCHEMA_NAMES[pattern]] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    from macros.export import export_schema
+
+    out["export.schema.json"] = json.dumps(export_schema(), indent=2, sort_keys=True) + "\n"
     return dict(sorted(out.items()))
 
 

@@ -7,6 +7,7 @@ the exit code (0 ok, 1 the data or the site has errors, 2 bad usage or bad input
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -238,6 +239,102 @@ def diff(base: str, head: str | None, data_path: str) -> None:
     click.echo(
         render_changes(diff_playbooks(sides[0], sides[1]), base, head or "working tree"), nl=False
     )
+
+
+@cli.group()
+def new() -> None:
+    """Scaffold a valid new entry; TODO fields show up as validator warnings."""
+
+
+def _scaffold(data_dir: Path, make: Callable[[], Path]) -> None:
+    from macros.loader import load_uncached
+    from macros.scaffold import ScaffoldError
+
+    if not data_dir.is_dir():
+        fail(f"data folder '{data_dir}' not found")
+    try:
+        path = make()
+    except ScaffoldError as exc:
+        fail(str(exc))
+    result = load_uncached(data_dir)
+    todo = [i for i in result.issues if i.code == "placeholder" and i.file.endswith(path.name)]
+    click.echo(f"added to {path}; fill in the {len(todo)} TODO field(s) it marks:")
+    click.echo(format_text(todo))
+    if errors(result.issues):
+        click.echo(format_text(errors(result.issues)), err=True)
+        sys.exit(1)
+
+
+@new.command("role")
+@click.argument("role_id")
+@click.option("--name", required=True)
+@click.option("--team", required=True)
+@click.option("--line-of-defence", type=click.IntRange(1, 3), required=True)
+@DATA_OPTION
+def new_role(role_id: str, name: str, team: str, line_of_defence: int, data_dir: Path) -> None:
+    """Add a role to roles.yaml."""
+    from macros import scaffold
+
+    _scaffold(data_dir, lambda: scaffold.new_role(data_dir, role_id, name, team, line_of_defence))
+
+
+@new.command("tool")
+@click.argument("tool_id")
+@click.option("--name", required=True)
+@click.option("--category", required=True, help="A category id from tools.yaml.")
+@click.option("--owner", required=True, help="The owning role id.")
+@DATA_OPTION
+def new_tool(tool_id: str, name: str, category: str, owner: str, data_dir: Path) -> None:
+    """Add a tool (status: assess) to tools.yaml."""
+    from macros import scaffold
+
+    _scaffold(data_dir, lambda: scaffold.new_tool(data_dir, tool_id, name, category, owner))
+
+
+@new.command("task")
+@click.argument("task_id")
+@click.option("--phase", required=True)
+@click.option("--sub-phase", required=True)
+@click.option("--name", required=True)
+@click.option("--accountable", required=True, help="The one Accountable role id.")
+@click.option("--responsible", required=True, help="A Responsible role id.")
+@DATA_OPTION
+def new_task(
+    task_id: str,
+    phase: str,
+    sub_phase: str,
+    name: str,
+    accountable: str,
+    responsible: str,
+    data_dir: Path,
+) -> None:
+    """Add a task to a sub-phase of a lifecycle phase."""
+    from macros import scaffold
+
+    _scaffold(
+        data_dir,
+        lambda: scaffold.new_task(
+            data_dir,
+            task_id,
+            phase=phase,
+            sub_phase=sub_phase,
+            name=name,
+            accountable=accountable,
+            responsible=responsible,
+        ),
+    )
+
+
+@new.command("use-case")
+@click.argument("use_case_id")
+@click.option("--title", required=True)
+@click.option("--owner", required=True, help="The role accountable for the outcome.")
+@DATA_OPTION
+def new_use_case(use_case_id: str, title: str, owner: str, data_dir: Path) -> None:
+    """Create data/use_cases/<id>.yaml with every required field."""
+    from macros import scaffold
+
+    _scaffold(data_dir, lambda: scaffold.new_use_case(data_dir, use_case_id, title, owner))
 
 
 if __name__ == "__main__":

@@ -7,13 +7,16 @@ the exit code (0 ok, 1 the data or the site has errors, 2 bad usage or bad input
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from macros.issues import errors, format_json, format_text, warnings
 from macros.loader import load_playbook
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 DATA_OPTION = click.option(
     "--data",

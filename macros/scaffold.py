@@ -8,13 +8,15 @@ which the validator reports as warnings: never silently published, never an erro
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from macros.loader import load_playbook
 from macros.schema import modeline
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -95,7 +97,7 @@ def new_role(data_dir: Path, role_id: str, name: str, team: str, line: int) -> P
             "name": name,
             "team": team,
             "line_of_defence": line,
-            "description": "TODO: what this role does, decides and signs off, and what it must not do.",
+            "description": "TODO: what this role does, decides and signs off.",
         },
     )
     return path
@@ -120,7 +122,7 @@ def new_tool(data_dir: Path, tool_id: str, name: str, category: str, owner: str)
             "status": "assess",
             "environments": ["dev"],
             "owner": owner,
-            "description": "TODO: what the firm would use it for, and what the assessment must show.",
+            "description": "TODO: what the firm uses it for and what to assess.",
         },
     )
     return path

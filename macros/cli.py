@@ -340,5 +340,47 @@ def new_use_case(use_case_id: str, title: str, owner: str, data_dir: Path) -> No
     _scaffold(data_dir, lambda: scaffold.new_use_case(data_dir, use_case_id, title, owner))
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("playbook.pdf"),
+    show_default=True,
+)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Use this already built site instead of building one.",
+)
+@CONFIG_OPTION
+def pdf(out: Path, site_dir: Path | None, config: Path) -> None:
+    """Print the whole playbook (its single print page) to a PDF with headless Chromium."""
+    import tempfile
+
+    from macros.browser import BrowserError, find_chromium, print_to_pdf
+    from macros.build import BuildError
+    from macros.build import build as run_build
+
+    if find_chromium() is None:
+        from macros.browser import INSTALL_HINT
+
+        fail(INSTALL_HINT)
+    with tempfile.TemporaryDirectory(prefix="playbook-pdf-") as tmp:
+        try:
+            site = site_dir or run_build(Path(tmp, "site"), config=config)
+        except BuildError as exc:
+            fail(f"build failed: {exc}", 1)
+        page = site / "print_page" / "index.html"
+        if not page.is_file():
+            fail(f"{page} not found: is the print-site plugin enabled in {config}?")
+        try:
+            print_to_pdf(page, out)
+        except BrowserError as exc:
+            fail(str(exc), 1)
+    click.echo(f"wrote {out}")
+
+
 if __name__ == "__main__":
     main()

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from macros.issues import Issue
-    from macros.model import Playbook
+    from macros.model import Playbook, Task
 
 PLACEHOLDER = re.compile(r"\b(TBD|TODO|FIXME|lorem ipsum|XXX)\b", re.IGNORECASE)
 
@@ -29,13 +29,13 @@ class Locator:
     def __init__(self, playbook: Playbook, sources: Mapping[str, SourceMap]) -> None:
         self.playbook = playbook
         self.sources = sources
-        self._task_prefix: dict[str, tuple[str, Loc]] = {}
+        # Keyed by the task object, not its id: a task id repeated in another phase file is an
+        # error, but each copy's other issues must still point into its own file.
+        self._task_prefix: dict[int, tuple[str, Loc]] = {}
         for phase in playbook.phases:
             file = playbook.files[f"phase:{phase.id}"]
             for sub, task in phase.tasks():
-                self._task_prefix.setdefault(
-                    task.id, (file, ("sub_phases", sub.id, "tasks", task.id))
-                )
+                self._task_prefix[id(task)] = (file, ("sub_phases", sub.id, "tasks", task.id))
 
     def file_of(self, kind: str, key: str = "") -> str:
         """The data file holding a record of ``kind``."""
@@ -48,9 +48,9 @@ class Locator:
         source = self.sources.get(file) or SourceMap(file)
         return source.issue(loc, code, message, severity)
 
-    def task(self, task_id: str, *rest: Any) -> tuple[str, Loc]:
+    def task(self, task: Task, *rest: Any) -> tuple[str, Loc]:
         """File and key path of a task (or of a key inside it)."""
-        file, prefix = self._task_prefix[task_id]
+        file, prefix = self._task_prefix[id(task)]
         return file, (*prefix, *rest)
 
 
@@ -87,24 +87,16 @@ def _refs(
 
 
 def check_unique_ids(pb: Playbook, where: Locator) -> list[Issue]:
-    """Ids that live in several files (phases, sub-phases, tasks) are unique playbook-wide."""
+    """Ids that live in several files (sub-phases, tasks, phase orders) are unique playbook-wide.
+
+    Phase and use-case ids are checked by the loader, which needs them unique to assemble.
+    """
     found: list[Issue] = []
-    seen_phase: dict[str, str] = {}
     seen_order: dict[int, str] = {}
     seen_sub: dict[str, str] = {}
     seen_task: dict[str, str] = {}
     for phase in pb.phases:
         file = where.file_of("phase", phase.id)
-        if phase.id in seen_phase and seen_phase[phase.id] != file:
-            found.append(
-                where.issue(
-                    file,
-                    ("id",),
-                    "duplicate-id",
-                    f"phase id '{phase.id}' is also used in {seen_phase[phase.id]}",
-                )
-            )
-        seen_phase.setdefault(phase.id, file)
         if phase.order in seen_order:
             found.append(
                 where.issue(
@@ -156,12 +148,12 @@ def check_references(pb: Playbook, where: Locator) -> list[Issue]:
     meta = where.file_of("playbook.yaml")
     found += _refs(where, meta, ("owners",), "role", pb.meta.owners, roles)
     for i, rule in enumerate(pb.meta.rules.separation_of_duties):
-        loc = ("rules", "separation_of_duties", i)
+        loc: Loc = ("rules", "separation_of_duties", i)
         found += _ref(where, meta, (*loc, "role"), "role", rule.role, roles)
         found += _refs(where, meta, (*loc, "phases"), "phase", rule.phases, phases)
 
     for _, _, task in pb.tasks():
-        file, loc = where.task(task.id)
+        file, loc = where.task(task)
         for letter in ("R", "S", "C", "I"):
             found += _refs(
                 where, file, (*loc, "raci", letter), "role", getattr(task.raci, letter), roles
@@ -269,7 +261,7 @@ def check_raci(pb: Playbook, where: Locator) -> list[Issue]:
     """Exactly one A, at least one R, one letter per role, S only in RASCI playbooks."""
     found: list[Issue] = []
     for _, _, task in pb.tasks():
-        file, loc = where.task(task.id, "raci")
+        file, loc = where.task(task, "raci")
         accountable = task.raci.accountable
         if len(accountable) != 1:
             found.append(
@@ -328,7 +320,7 @@ def check_separation_of_duties(pb: Playbook, where: Locator) -> list[Issue]:
             for _, task in phase.tasks():
                 for letter in task.raci.letters_of(rule.role):
                     if letter in rule.forbidden_letters:
-                        file, loc = where.task(task.id, "raci", letter)
+                        file, loc = where.task(task, "raci", letter)
                         found.append(
                             where.issue(
                                 file,
@@ -497,7 +489,7 @@ def check_coverage(pb: Playbook, where: Locator) -> list[Issue]:
             )
     for task in tasks:
         if not task.tools:
-            file, loc = where.task(task.id)
+            file, loc = where.task(task)
             found.append(
                 where.issue(file, loc, "task-no-tool", f"task '{task.id}' lists no tool", "warning")
             )

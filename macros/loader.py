@@ -102,9 +102,14 @@ def pydantic_issues(exc: ValidationError, source: SourceMap, model: type[BaseMod
     """Translate a pydantic error into issues located in ``source``."""
     found: list[Issue] = []
     for err in exc.errors(include_url=False):
+        on_key = "[key]" in err["loc"]
         loc = tuple(p for p in err["loc"] if p != "[key]")
         kind = err["type"]
         where = _dotted(loc) or "file"
+        if loc and loc[-1] == "id" and kind != "missing" and not on_key:
+            parent = lookup(source.data, loc[:-1])
+            if isinstance(parent, dict) and "id" not in parent:
+                continue  # the id was copied from a mapping key, whose own error is reported
         if kind == "extra_forbidden":
             owner = _model_at(model, loc)
             hint = suggest(str(loc[-1]), _field_names(owner)) if owner else ""
@@ -113,6 +118,9 @@ def pydantic_issues(exc: ValidationError, source: SourceMap, model: type[BaseMod
         elif kind == "missing":
             message = f"{where}: required field '{loc[-1]}' is missing"
             code = "missing-field"
+        elif on_key:
+            message = f"{where}: key {loc[-1]!r}: {err['msg']}"
+            code = "schema"
         else:
             value = lookup(source.data, loc)
             shown = "" if isinstance(value, dict | list) else f" (got {value!r})"
@@ -194,6 +202,31 @@ def _assemble(records: dict[str, BaseModel], sources: dict[str, SourceMap]) -> P
     )
 
 
+def _check_file_ids(records: dict[str, BaseModel], sources: dict[str, SourceMap]) -> None:
+    """Report phase and use-case ids used by two files, which would make one replace the other.
+
+    Checked here rather than in :mod:`macros.checks` because the assembled playbook keys these
+    records (and their files) by id, so the second one would already be lost.
+    """
+    from macros import model as m
+
+    seen: dict[tuple[str, str], str] = {}
+    for relative, record in sorted(records.items()):
+        if not isinstance(record, m.Phase | m.UseCase):
+            continue
+        kind = "phase" if isinstance(record, m.Phase) else "use-case"
+        first = seen.setdefault((kind, record.id), relative)
+        if first != relative:
+            source = sources[f"data/{relative}"]
+            source.issues.append(
+                source.issue(
+                    ("id",),
+                    "duplicate-id",
+                    f"{kind} id '{record.id}' is also used in data/{first}",
+                )
+            )
+
+
 REQUIRED_FILES = (
     "playbook.yaml",
     "roles.yaml",
@@ -224,6 +257,7 @@ def load_uncached(data_dir: Path) -> LoadResult:
         sources[source.file] = source
         if record is not None:
             records[relative] = record
+    _check_file_ids(records, sources)
     issues = [i for s in sources.values() for i in s.issues]
     for name in REQUIRED_FILES:
         if f"data/{name}" not in sources:

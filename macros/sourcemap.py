@@ -3,6 +3,8 @@
 PyYAML is used in two steps (compose the node graph, then construct values) so that every
 mapping key and value keeps its ``line:column``. Duplicate keys, which PyYAML would silently
 overwrite, and alias expansions past :data:`MAX_NODES` (a "billion laughs" bomb) are rejected.
+Scanning and parsing use libyaml when PyYAML was built with it (about eight times faster);
+composing stays in Python, where nesting depth is bounded.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ Loc = tuple[Any, ...]
 MAX_NODES = 200_000
 #: Upper bound on a data file's size in bytes.
 MAX_BYTES = 5_000_000
+#: Upper bound on how deeply collections may nest; PyYAML composes nodes recursively.
+MAX_DEPTH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +60,60 @@ class SourceMap:
         return Issue(self.file, pos.line, pos.column, severity, code, message)  # type: ignore[arg-type]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings (no implicit timestamp conversion)."""
+class _TooDeepError(yaml.MarkedYAMLError):
+    """Collections nest deeper than :data:`MAX_DEPTH`."""
 
 
-_Loader.yaml_implicit_resolvers = {
+class _DepthLimit(yaml.composer.Composer):
+    """A composer that refuses to nest past :data:`MAX_DEPTH`."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        # Stop before Python's own recursion limit does, with a position instead of a traceback.
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooDeepError(
+                    problem=f"collections nest deeper than {MAX_DEPTH} levels",
+                    problem_mark=self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
+
+
+class _PyLoader(_DepthLimit, yaml.SafeLoader):
+    """The pure-Python loader: reader, scanner and parser from PyYAML."""
+
+
+_Loader: type[_PyLoader] = _PyLoader
+
+if yaml.__with_libyaml__:
+
+    class _CLoader(  # type: ignore[misc]
+        _DepthLimit,
+        yaml.cyaml.CParser,
+        yaml.constructor.SafeConstructor,
+        yaml.resolver.Resolver,
+    ):
+        """libyaml's scanner and parser under PyYAML's composer; marks are identical."""
+
+        def __init__(self, stream: str) -> None:
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    _Loader = _CLoader  # type: ignore[assignment]
+
+# Dates and timestamps stay strings: the model types them, and pydantic errors quote them.
+_PyLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+#: Characters YAML forbids anywhere in a stream (PyYAML's reader and libyaml's agree).
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
 
 def _pos(mark: yaml.Mark) -> Position:
@@ -75,7 +125,7 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     key = id(node)
     if key in memo:
         return memo[key]
-    memo[key] = 1  # guards against recursive aliases
+    memo[key] = MAX_NODES + 1  # a node that contains itself expands without end
     size = 1
     if isinstance(node, yaml.SequenceNode):
         size += sum(_expanded_size(child, memo) for child in node.value)
@@ -87,7 +137,9 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
 
 def _bomb_site(node: yaml.Node, memo: dict[int, int]) -> yaml.Node:
     """The smallest node that still expands past the bound: where the bomb is."""
-    while True:
+    visited: set[int] = set()
+    while id(node) not in visited:  # a recursive alias leads back to a node already seen
+        visited.add(id(node))
         children: list[yaml.Node] = []
         if isinstance(node, yaml.SequenceNode):
             children = list(node.value)
@@ -97,15 +149,27 @@ def _bomb_site(node: yaml.Node, memo: dict[int, int]) -> yaml.Node:
         if not big:
             return node
         node = big[0]
+    return node
 
 
-def _scalar_key(loader: _Loader, node: yaml.Node) -> Any:
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _scalar_key(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
+        if node.tag == _MERGE_TAG:  # `<<`: has no constructor of its own; flatten_mapping merges
+            return node.value
         return loader.construct_object(node)
     return None
 
 
-def _walk(loader: _Loader, node: yaml.Node, loc: Loc, source: SourceMap, seen: set[int]) -> None:
+def _walk(
+    loader: yaml.constructor.SafeConstructor,
+    node: yaml.Node,
+    loc: Loc,
+    source: SourceMap,
+    seen: set[int],
+) -> None:
     """Record positions under ``loc`` and report duplicate keys."""
     if id(node) in seen:  # an alias: its positions were recorded where it was anchored
         return
@@ -138,13 +202,20 @@ def _walk(loader: _Loader, node: yaml.Node, loc: Loc, source: SourceMap, seen: s
             _walk(loader, child, (*loc, index), source, seen)
 
 
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of the character at ``offset`` in ``text``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
 def _decode(raw: bytes, source: SourceMap) -> str | None:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        # Everything before the bad byte is valid UTF-8: count columns in characters, as
+        # editors and YAML marks do, not in bytes.
+        before = raw[: exc.start].decode("utf-8")
+        line, column = _line_column(before, len(before))
         source.issues.append(
             Issue(
                 source.file,
@@ -161,6 +232,21 @@ def _decode(raw: bytes, source: SourceMap) -> str | None:
 def parse_yaml(text: str, file: str) -> SourceMap:
     """Parse YAML ``text`` (named ``file`` in messages) into a :class:`SourceMap`."""
     source = SourceMap(file)
+    # Checked here so the position is in characters whichever parser runs (libyaml counts bytes).
+    bad = _NON_PRINTABLE.search(text)
+    if bad:
+        line, column = _line_column(text, bad.start())
+        source.issues.append(
+            Issue(
+                file,
+                line,
+                column,
+                "error",
+                "yaml-syntax",
+                f"YAML syntax error: character #x{ord(bad.group()):04x} is not allowed in YAML",
+            )
+        )
+        return source
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -177,8 +263,8 @@ def parse_yaml(text: str, file: str) -> SourceMap:
                     pos.column,
                     "error",
                     "alias-bomb",
-                    f"YAML aliases expand to more than {MAX_NODES:,} nodes; "
-                    "remove the anchors (&) and aliases (*) that multiply content",
+                    f"YAML aliases expand to more than {MAX_NODES:,} nodes (or refer to "
+                    "themselves); remove the anchors (&) and aliases (*) that multiply content",
                 )
             )
             return source
@@ -190,9 +276,12 @@ def parse_yaml(text: str, file: str) -> SourceMap:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join(filter(None, [exc.context, exc.problem]))
-        source.issues.append(
-            Issue(file, line, column, "error", "yaml-syntax", f"YAML syntax error: {problem}")
-        )
+        # libyaml has its own, higher, limit on flow nesting, which it may reach first.
+        if isinstance(exc, _TooDeepError) or "maximum nesting depth" in problem:
+            code, message = "too-deep", f"YAML collections nest deeper than {MAX_DEPTH} levels"
+        else:
+            code, message = "yaml-syntax", f"YAML syntax error: {problem}"
+        source.issues.append(Issue(file, line, column, "error", code, message))
     except yaml.YAMLError as exc:
         source.issues.append(Issue(file, 1, 1, "error", "yaml-syntax", f"YAML error: {exc}"))
     finally:

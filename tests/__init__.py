@@ -1,0 +1,1 @@
+"""Tests for the playbook's data model, validator, renderers and site."""

@@ -39,14 +39,50 @@ def data_files(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
 
 
+def canonical_name(relative: str) -> str:
+    """``relative`` with a ``.yml`` suffix spelled ``.yaml``, the name models are keyed by."""
+    return relative[: -len(".yml")] + ".yaml" if relative.endswith(".yml") else relative
+
+
 def model_for(relative: str) -> type[BaseModel] | None:
     """The model that validates the data file at ``relative`` (a POSIX path), if any."""
+    name = canonical_name(relative)
     for pattern, model in FILE_MODELS.items():
-        if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(
-            relative, pattern.replace(".yaml", ".yml")
-        ):
+        # fnmatch's '*' also matches '/', so a sub-folder must not pass for the folder itself
+        if name.count("/") == pattern.count("/") and fnmatch.fnmatchcase(name, pattern):
             return model
     return None
+
+
+def keyed_id_issues(record: BaseModel, source: SourceMap, loc: Loc = ()) -> list[Issue]:
+    """Issues for an ``id:`` written inside a keyed record that differs from its mapping key."""
+    from macros.model import Keyed
+
+    found: list[Issue] = []
+    for name, field in type(record).model_fields.items():
+        value = getattr(record, name)
+        key = field.alias or name
+        if isinstance(value, BaseModel):
+            found += keyed_id_issues(value, source, (*loc, key))
+        elif isinstance(value, dict):
+            for item_key, item in value.items():
+                if not isinstance(item, BaseModel):
+                    continue
+                if isinstance(item, Keyed) and item.id != item_key:
+                    found.append(
+                        source.issue(
+                            (*loc, key, item_key, "id"),
+                            "id-mismatch",
+                            f"{key}.{item_key}: 'id: {item.id}' differs from the mapping key "
+                            f"'{item_key}'; a record's id is its key, so remove this line",
+                        )
+                    )
+                found += keyed_id_issues(item, source, (*loc, key, item_key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    found += keyed_id_issues(item, source, (*loc, key, index))
+    return found
 
 
 def _field_names(model: type[BaseModel]) -> list[str]:
@@ -145,13 +181,18 @@ def _read_file(path: Path, relative: str) -> tuple[SourceMap, BaseModel | None]:
             )
         return source, None
     try:
-        return source, model.model_validate(source.data)
+        record = model.model_validate(source.data)
     except ValidationError as exc:
         source.issues.extend(pydantic_issues(exc, source, model))
         return source, None
+    mismatched = keyed_id_issues(record, source)
+    if mismatched:
+        source.issues.extend(mismatched)
+        return source, None
+    return source, record
 
 
-def _assemble(records: dict[str, BaseModel], sources: dict[str, SourceMap]) -> Playbook | None:
+def _assemble(records: dict[str, BaseModel], names: dict[str, str]) -> Playbook | None:
     """Combine the per-file models into one Playbook (None if a required file is missing)."""
     from macros import model as m
 
@@ -175,12 +216,12 @@ def _assemble(records: dict[str, BaseModel], sources: dict[str, SourceMap]) -> P
     use_cases = sorted(
         (r for r in records.values() if isinstance(r, m.UseCase)), key=lambda u: u.id
     )
-    files = {name: f"data/{name}" for name in records if "/" not in name}
+    files = {name: f"data/{names[name]}" for name in records if "/" not in name}
     for name, rec in records.items():
         if isinstance(rec, m.Phase):
-            files[f"phase:{rec.id}"] = f"data/{name}"
+            files[f"phase:{rec.id}"] = f"data/{names[name]}"
         elif isinstance(rec, m.UseCase):
-            files[f"use_case:{rec.id}"] = f"data/{name}"
+            files[f"use_case:{rec.id}"] = f"data/{names[name]}"
     return m.Playbook(
         meta=meta,
         roles=roles.roles,
@@ -202,7 +243,9 @@ def _assemble(records: dict[str, BaseModel], sources: dict[str, SourceMap]) -> P
     )
 
 
-def _check_file_ids(records: dict[str, BaseModel], sources: dict[str, SourceMap]) -> None:
+def _check_file_ids(
+    records: dict[str, BaseModel], sources: dict[str, SourceMap], names: dict[str, str]
+) -> None:
     """Report phase and use-case ids used by two files, which would make one replace the other.
 
     Checked here rather than in :mod:`macros.checks` because the assembled playbook keys these
@@ -217,12 +260,12 @@ def _check_file_ids(records: dict[str, BaseModel], sources: dict[str, SourceMap]
         kind = "phase" if isinstance(record, m.Phase) else "use-case"
         first = seen.setdefault((kind, record.id), relative)
         if first != relative:
-            source = sources[f"data/{relative}"]
+            source = sources[f"data/{names[relative]}"]
             source.issues.append(
                 source.issue(
                     ("id",),
                     "duplicate-id",
-                    f"{kind} id '{record.id}' is also used in data/{first}",
+                    f"{kind} id '{record.id}' is also used in data/{names[first]}",
                 )
             )
 
@@ -249,6 +292,7 @@ def load_uncached(data_dir: Path) -> LoadResult:
         return LoadResult(None, [issue], {})
     sources: dict[str, SourceMap] = {}
     records: dict[str, BaseModel] = {}
+    names: dict[str, str] = {}  # canonical name -> the file's real name (.yml or .yaml)
     for path in data_files(data_dir):
         relative = path.relative_to(data_dir).as_posix()
         if relative.startswith("schema/"):
@@ -256,11 +300,13 @@ def load_uncached(data_dir: Path) -> LoadResult:
         source, record = _read_file(path, relative)
         sources[source.file] = source
         if record is not None:
-            records[relative] = record
-    _check_file_ids(records, sources)
+            records[canonical_name(relative)] = record
+            names[canonical_name(relative)] = relative
+    _check_file_ids(records, sources, names)
     issues = [i for s in sources.values() for i in s.issues]
+    present = {canonical_name(name) for name in sources}
     for name in REQUIRED_FILES:
-        if f"data/{name}" not in sources:
+        if f"data/{name}" not in present:
             issues.append(
                 Issue(f"data/{name}", 1, 1, "error", "missing-file", "required file is missing")
             )
@@ -270,7 +316,7 @@ def load_uncached(data_dir: Path) -> LoadResult:
         )
     if errors(issues):
         return LoadResult(None, sorted(issues), sources)
-    playbook = _assemble(records, sources)
+    playbook = _assemble(records, names)
     if playbook is None:
         return LoadResult(None, sorted(issues), sources)
     issues.extend(check_playbook(playbook, sources))

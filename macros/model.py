@@ -79,10 +79,14 @@ def _keyed_fields(cls: type[BaseModel]) -> frozenset[str]:
 
 
 def _fill_ids(value: Any) -> Any:
-    """Copy each mapping key into its record's ``id``."""
+    """Copy each mapping key into its record's ``id``.
+
+    An ``id`` written in the record is kept, so that the loader can report it when it differs
+    from the key (see ``macros.loader.keyed_id_issues``) rather than silently replace it.
+    """
     if isinstance(value, dict):
         return {
-            key: ({**item, "id": key} if isinstance(item, dict) else item)
+            key: ({"id": key, **item} if isinstance(item, dict) else item)
             for key, item in value.items()
         }
     return value

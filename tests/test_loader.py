@@ -144,3 +144,31 @@ def test_libyaml_and_pure_python_parse_the_data_alike(monkeypatch: pytest.Monkey
             python.marks,
             python.issues,
         ), path
+
+
+def test_an_id_written_inside_a_keyed_record_must_match_its_key(valid_data: Path) -> None:
+    path = valid_data / "tools.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  mlflow:\n", "  mlflow:\n    id: ml_flow\n", 1), "utf-8")
+    issues = _errors(valid_data)
+    assert [(i.file, i.code) for i in issues] == [("data/tools.yaml", "id-mismatch")]
+    assert "'id: ml_flow' differs from the mapping key 'mlflow'" in issues[0].message
+    line = text.splitlines().index("  mlflow:") + 2
+    assert issues[0].line == line
+
+
+def test_a_yml_suffix_is_accepted_for_required_files(valid_data: Path) -> None:
+    (valid_data / "roles.yaml").rename(valid_data / "roles.yml")
+    result = load_uncached(valid_data)
+    assert result.issues == []
+    assert result.playbook is not None
+    assert result.playbook.files["roles.yaml"] == "data/roles.yml"
+
+
+def test_a_sub_folder_of_lifecycle_is_not_a_phase(valid_data: Path) -> None:
+    (valid_data / "lifecycle" / "old").mkdir()
+    shutil.copy(valid_data / "lifecycle" / "01-build.yaml", valid_data / "lifecycle" / "old")
+    issues = _errors(valid_data)
+    assert [(i.file, i.code) for i in issues] == [
+        ("data/lifecycle/old/01-build.yaml", "unknown-file")
+    ]

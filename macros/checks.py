@@ -15,7 +15,7 @@ from macros.loader import suggest
 from macros.sourcemap import Loc, SourceMap
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Collection, Iterable, Mapping
 
     from macros.issues import Issue
     from macros.model import Playbook, Task
@@ -60,21 +60,22 @@ def _ref(
     loc: Loc,
     kind: str,
     value: str,
-    known: Iterable[str],
+    known: Collection[str],
 ) -> list[Issue]:
     """An 'unknown <kind>' issue when ``value`` is not among ``known``."""
-    known = list(known)
-    if value in known:
+    if value in known:  # a dict view or a set: constant time
         return []
+    candidates = sorted(known)
     return [
-        where.issue(file, loc, "unknown-ref", f"unknown {kind} '{value}'{suggest(value, known)}")
+        where.issue(
+            file, loc, "unknown-ref", f"unknown {kind} '{value}'{suggest(value, candidates)}"
+        )
     ]
 
 
 def _refs(
-    where: Locator, file: str, loc: Loc, kind: str, values: Iterable[str], known: Iterable[str]
+    where: Locator, file: str, loc: Loc, kind: str, values: Iterable[str], known: Collection[str]
 ) -> list[Issue]:
-    known = list(known)
     found: list[Issue] = []
     for index, value in enumerate(values):
         found += _ref(where, file, (*loc, index), kind, value, known)
@@ -141,8 +142,8 @@ def check_references(pb: Playbook, where: Locator) -> list[Issue]:
     """Every id a record refers to exists, with a suggestion for near misses."""
     roles, tools, gates = pb.roles.keys(), pb.tools.keys(), pb.gates.keys()
     controls, components = pb.controls.keys(), pb.components.keys()
-    tasks = [t.id for _, _, t in pb.tasks()]
-    phases = [p.id for p in pb.phases]
+    tasks = {t.id for _, _, t in pb.tasks()}
+    phases = {p.id for p in pb.phases}
     found: list[Issue] = []
 
     meta = where.file_of("playbook.yaml")
@@ -494,7 +495,10 @@ def check_coverage(pb: Playbook, where: Locator) -> list[Issue]:
                 where.issue(file, loc, "task-no-tool", f"task '{task.id}' lists no tool", "warning")
             )
     for file, source in sorted(where.sources.items()):
-        for loc, text in _strings(source.data, ()):
+        strings = list(_strings(source.data, ()))
+        if not PLACEHOLDER.search("\n".join(text for _, text in strings)):
+            continue  # one search per file; locate only where there is something to find
+        for loc, text in strings:
             if PLACEHOLDER.search(text):
                 found.append(
                     where.issue(

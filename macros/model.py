@@ -10,6 +10,7 @@ Fields documented as **Markdown** are rendered as Markdown; every other string i
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -68,6 +69,7 @@ class Keyed(Record):
     id: SkipJsonSchema[str] = ""
 
 
+@functools.cache
 def _keyed_fields(cls: type[BaseModel]) -> frozenset[str]:
     """Names of fields (and their aliases) typed as a mapping of keyed records."""
     names: set[str] = set()

@@ -4,14 +4,17 @@ then swap the result into place. On any failure the previous site is left untouc
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from macros.issues import errors, format_text
 from macros.loader import load_playbook
@@ -108,6 +111,40 @@ def check_links(site_dir: Path, *, external: bool = False) -> list[BrokenLink]:
     return sorted(broken, key=lambda b: (b.page, b.line, b.column, b.url))
 
 
+_SVG_LINK = re.compile(r'xlink:href="([^"]*)"')
+_ID_ATTR = re.compile(r'\sid="([^"]*)"')
+
+
+def check_svg_links(site_dir: Path) -> list[BrokenLink]:
+    """Check the ``xlink:href`` links inside inline SVG diagrams, which lychee does not read."""
+    site_dir = site_dir.resolve()
+    ids: dict[Path, set[str]] = {}
+    broken = []
+    for page in sorted(site_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        for match in _SVG_LINK.finditer(text):
+            url = html.unescape(match.group(1))
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or url.startswith("mailto:"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - text.rfind("\n", 0, match.start())
+            rel = page.relative_to(site_dir).as_posix()
+            if not target.is_file():
+                broken.append(BrokenLink(rel, line, column, url, "file not found"))
+                continue
+            if parts.fragment:
+                if target not in ids:
+                    body = target.read_text(encoding="utf-8", errors="replace")
+                    ids[target] = set(_ID_ATTR.findall(body))
+                if unquote(parts.fragment) not in ids[target]:
+                    broken.append(BrokenLink(rel, line, column, url, "cannot find fragment"))
+    return broken
+
+
 def swap_into_place(new: Path, out: Path) -> None:
     """Replace ``out`` with ``new`` by renames on one file system; ``out`` is never half-written."""
     old = out.with_name(f".{out.name}.old")
@@ -144,11 +181,11 @@ def build(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
-        env = dict(os.environ)
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         if data_dir is not None:
             env["PLAYBOOK_DATA"] = str(Path(data_dir).resolve())
         mkdocs_build(config, tmp, env)
-        broken = check_links(tmp, external=check_external)
+        broken = check_links(tmp, external=check_external) + check_svg_links(tmp)
         if broken:
             raise BuildError(f"{len(broken)} broken link(s):\n" + "\n".join(str(b) for b in broken))
         swap_into_place(tmp, out)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -17,6 +17,8 @@ from macros.loader import load_playbook
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from macros.model import Playbook
 
 DATA_OPTION = click.option(
     "--data",
@@ -28,7 +30,7 @@ DATA_OPTION = click.option(
 )
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error to stderr and exit."""
     click.echo(f"playbook: error: {message}", err=True)
     sys.exit(code)
@@ -146,7 +148,7 @@ def serve(config: Path, addr: str) -> None:
         sys.exit(0)
 
 
-def _load_or_exit(data_dir: Path):
+def _load_or_exit(data_dir: Path) -> Playbook:
     if not data_dir.is_dir():
         fail(f"data folder '{data_dir}' not found")
     result = load_playbook(data_dir)

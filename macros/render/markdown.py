@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 #: Characters that Markdown would interpret inside plain-text table cells and link texts.
 _MD_SPECIAL = str.maketrans(
@@ -38,8 +41,10 @@ def html(value: object) -> str:
 
 def markdown(value: str) -> str:
     """A Markdown-typed data field: passed through, but never as Jinja or raw script."""
-    return value.replace("{{", "&#123;&#123;").replace("{%", "&#123;%").replace(
-        "<script", "&lt;script"
+    return (
+        value.replace("{{", "&#123;&#123;")
+        .replace("{%", "&#123;%")
+        .replace("<script", "&lt;script")
     )
 
 
@@ -72,5 +77,7 @@ def edit_data_note(files: Iterable[str], repo_url: str, branch: str) -> str:
     links = ", ".join(
         f"[`{f}`]({repo_url.rstrip('/')}/edit/{branch}/{f})" for f in sorted(set(files))
     )
-    return f'!!! info "Generated from data"\n\n    This page is generated from {links}. ' \
+    return (
+        f'!!! info "Generated from data"\n\n    This page is generated from {links}. '
         "Change the data (edit this data), not this page.\n\n"
+    )

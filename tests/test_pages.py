@@ -1,0 +1,189 @@
+"""Generated pages, their composition with hand-written chapters, and the nav."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from macros.loader import load_uncached
+from macros.model import Playbook
+from macros.pages import (
+    Page,
+    build_nav,
+    data_dir,
+    edit_uri_of,
+    generated_pages,
+    split_front_matter,
+)
+from macros.render.common import CHAPTER_SLOT
+from tests.helpers import VALID
+
+
+def stub_svg(dot: str) -> str:
+    """Stands in for Graphviz: a labelled, empty SVG."""
+    assert dot.startswith(("digraph", "graph", "strict"))
+    return '<svg class="playbook-diagram" role="img" aria-label="x"><title>x</title></svg>'
+
+
+@pytest.fixture(name="pb", scope="module")
+def fixture_pb() -> Playbook:
+    """The valid fixture's playbook."""
+    result = load_uncached(VALID)
+    assert result.playbook is not None
+    return result.playbook
+
+
+@pytest.fixture(name="pages", scope="module")
+def fixture_pages(pb: Playbook) -> list[Page]:
+    """Every generated page of the fixture."""
+    return generated_pages(pb, [], stub_svg, {"audiences/leader.md": "# Leaders\n\nHi.\n"})
+
+
+def test_every_page_is_generated_once_with_a_title(pages: list[Page]) -> None:
+    uris = [p.src_uri for p in pages]
+    assert len(uris) == len(set(uris))
+    for page in pages:
+        assert page.content.startswith(f"# {page.title}\n"), page.src_uri
+        assert "Generated from data" in page.content, page.src_uri
+
+
+def test_pages_cover_people_process_use_cases_technology_governance(pages: list[Page]) -> None:
+    uris = {p.src_uri for p in pages}
+    assert {
+        "index.md",
+        "people/index.md",
+        "people/raci.md",
+        "people/raci-rollup.md",
+        "people/roles/ml_engineer.md",
+        "process/index.md",
+        "process/build.md",
+        "process/validate.md",
+        "use-cases/index.md",
+        "use-cases/churn.md",
+        "technology/tools.md",
+        "technology/overlay.md",
+        "technology/architecture.md",
+        "technology/gap-analysis.md",
+        "technology/tool-evaluation.md",
+        "governance/gates.md",
+        "governance/controls.md",
+        "governance/traceability.md",
+        "reference/data-model.md",
+    } <= uris
+
+
+def test_generation_is_deterministic(pb: Playbook, pages: list[Page]) -> None:
+    again = generated_pages(pb, [], stub_svg, {"audiences/leader.md": "# Leaders\n\nHi.\n"})
+    assert again == pages
+
+
+def test_home_offers_the_audience_guides(pages: list[Page]) -> None:
+    home = next(p for p in pages if p.src_uri == "index.md")
+    assert "**[Leaders](audiences/leader.md)**" in home.content
+
+
+def test_pages_name_their_data_file_for_the_edit_button(pages: list[Page]) -> None:
+    by_uri = {p.src_uri: p for p in pages}
+    assert by_uri["people/roles/ml_engineer.md"].edit_path == "data/roles.yaml"
+    assert by_uri["process/build.md"].edit_path == "data/lifecycle/01-build.yaml"
+    assert by_uri["process/build.md"].chapter == "process/build.md"
+    assert by_uri["use-cases/churn.md"].edit_path == "data/use_cases/churn.yaml"
+    assert by_uri["reference/data-model.md"].edit_path == "macros/model.py"
+    assert edit_uri_of(by_uri["people/roles/ml_engineer.md"], None) == "../data/roles.yaml"
+    assert edit_uri_of(by_uri["process/build.md"], "process/build.md") == "process/build.md"
+
+
+def test_generated_page_turns_macros_off_and_matrices_leave_search(pages: list[Page]) -> None:
+    by_uri = {p.src_uri: p for p in pages}
+    role, _ = split_front_matter(by_uri["people/roles/ml_engineer.md"].compose())
+    assert role == "render_macros: false"
+    matrix, body = split_front_matter(by_uri["people/raci.md"].compose())
+    assert matrix == "render_macros: false\nsearch:\n  exclude: true\nhide:\n  - toc"
+    assert CHAPTER_SLOT not in body
+
+
+def test_composed_page_puts_the_chapter_in_the_slot_and_keeps_its_front_matter() -> None:
+    page = Page("process/x.md", "X", f"# X\n\nhead\n\n{CHAPTER_SLOT}\ntail\n")
+    composed = page.compose("---\ndescription: d\n---\n# X\n\n## Prose\n\n{{ 6 * 7 }}\n")
+    front, body = split_front_matter(composed)
+    assert front == "description: d"
+    assert body.count("# X") == 1  # the chapter's own H1 is dropped
+    assert body.index("head") < body.index("## Prose") < body.index("tail")
+    rendered = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(body).render()
+    assert "42" in rendered  # the chapter's macros run
+
+
+def test_composed_page_never_runs_generated_text_as_jinja(pb: Playbook) -> None:
+    phase = pb.phases[0]
+    hostile = phase.model_copy(update={"summary": "{% endraw %}{{ 6 * 7 }}{# c #}"})
+    pages = generated_pages(
+        pb.model_copy(update={"phases": [hostile, *pb.phases[1:]]}), [], stub_svg
+    )
+    page = next(p for p in pages if p.src_uri == "process/build.md")
+    body = split_front_matter(page.compose("## Prose\n"))[1]
+    rendered = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(body).render()
+    assert "42" not in rendered
+
+
+def test_chapter_without_a_slot_goes_after_the_data_note() -> None:
+    content = '# T\n\n!!! info "Generated from data"\n\n    x. Change it, not this page.\n\nbody\n'
+    composed = Page("t.md", "T", content).compose("intro\n")
+    assert composed.index("not this page.") < composed.index("intro") < composed.index("body")
+
+
+def test_nav_orders_sections_and_places_hand_written_pages(pages: list[Page]) -> None:
+    nav = build_nav(
+        pages,
+        [
+            "audiences/leader.md",
+            "audiences/engineer.md",
+            "leadership/outcomes.md",
+            "glossary.md",
+            "process/build.md",  # a chapter: the generated page takes its place
+            "technology/index.md",
+            "governance/raci-policy.md",
+        ],
+    )
+    assert [next(iter(item)) for item in nav] == [
+        "Home",
+        "People",
+        "Process",
+        "Use cases",
+        "Technology",
+        "Governance",
+        "Guides",
+    ]
+    sections = {next(iter(item)): next(iter(item.values())) for item in nav}
+    people = sections["People"]
+    assert people[:3] == ["people/index.md", "people/raci.md", "people/raci-rollup.md"]
+    assert people[3] == {
+        "Role pages": [
+            f"people/roles/{r}.md"
+            for r in ("business_owner", "data_scientist", "ml_engineer", "model_validator")
+        ]
+    }
+    assert sections["Process"] == ["process/index.md", "process/build.md", "process/validate.md"]
+    assert sections["Technology"][0] == "technology/index.md"
+    assert sections["Governance"][-1] == "governance/raci-policy.md"
+    assert sections["Guides"] == [
+        "audiences/engineer.md",
+        "audiences/leader.md",
+        "leadership/outcomes.md",
+        "glossary.md",
+        "reference/data-model.md",
+    ]
+
+
+def test_nav_lists_every_page_exactly_once(pages: list[Page]) -> None:
+    written = ["about/regulatory-sources.md", "glossary.md", "misc/notes.md"]
+    flat = re.findall(r"'([\w/.-]+\.md)'", repr(build_nav(pages, written)))
+    assert sorted(flat) == sorted({p.src_uri for p in pages} | set(written))
+
+
+def test_data_dir_is_relative_to_the_config_file() -> None:
+    assert data_dir("/p/mkdocs.yml", {}) == Path("/p/data")
+    assert data_dir("/p/mkdocs.yml", {"playbook_data": "/abs/fixture"}) == Path("/abs/fixture")
+    assert data_dir("/p/mkdocs.yml", {"playbook_data": "other"}) == Path("/p/other")

@@ -1,0 +1,101 @@
+"""The reference architecture page."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from macros.loader import load_uncached
+from macros.render.architecture import render_architecture
+from macros.render.dot import to_dot_architecture
+from tests.helpers import VALID, copy_data, rewrite
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from macros.model import Playbook
+
+PAGE = "technology/architecture.md"
+SCRIPT = "<script>alert(1)</script>"
+
+
+def _playbook(data: Path) -> Playbook:
+    result = load_uncached(data)
+    assert result.playbook is not None, result.issues
+    return result.playbook
+
+
+@pytest.fixture(name="pb", scope="module")
+def fixture_pb() -> Playbook:
+    """The fixture playbook."""
+    return _playbook(VALID)
+
+
+def _stub(seen: list[str]) -> Callable[[str], str]:
+    def svg(dot: str) -> str:
+        seen.append(dot)
+        return '<svg width="10pt" class="playbook-diagram" aria-label="x"><title>x</title></svg>'
+
+    return svg
+
+
+def test_page_embeds_the_architecture_diagram(pb: Playbook) -> None:
+    seen: list[str] = []
+    page = render_architecture(pb, PAGE, _stub(seen))
+    assert seen == [to_dot_architecture(pb, PAGE)]
+    assert page.startswith('# Reference architecture\n\n!!! info "Generated from data"')
+    assert '<div class="playbook-diagram" markdown="0">' in page
+    assert "<title>The reference architecture: 2 components in 2 environments" in page
+
+
+def test_environments_hold_their_anchored_components(pb: Playbook) -> None:
+    page = render_architecture(pb, PAGE, _stub([]))
+    assert "### Development { #environment-dev }" in page
+    assert "#### Model registry { #registry }" in page
+    assert page.index("{ #environment-dev }") < page.index("{ #registry }")
+    assert page.index("{ #registry }") < page.index("{ #environment-prod }")
+    assert "- **Tools:** [MLflow](tools.md#mlflow)" in page
+    assert (
+        "- **Controls enforced here:** "
+        "[Independent validation before use](../governance/controls.md#independent_validation)"
+    ) in page
+
+
+def test_flows_table_and_deployment_gating(pb: Playbook) -> None:
+    page = render_architecture(pb, PAGE, _stub([]))
+    assert (
+        "| promote approved model | [Model registry](#registry) | [Serving endpoint](#endpoint) "
+        "| promotion | [Validation approval](../governance/gates.md#validation_gate) |"
+    ) in page
+    gating = page[page.index("{ #deployment-gating }") :]
+    assert "**Model registry → Serving endpoint**: promote approved model. Guarded by " in gating
+    assert "approved by [Model validator](../people/roles/model_validator.md)" in gating
+    assert "Ungated promotions" not in gating
+
+
+def test_an_ungated_promotion_is_flagged(tmp_path: Path) -> None:
+    data = copy_data(VALID, tmp_path / "data")
+    rewrite(data, "architecture.yaml", lambda d: d["flows"]["promote"].pop("gate") and None)
+    result = load_uncached(data)
+    assert result.playbook is not None
+    page = render_architecture(result.playbook, PAGE, _stub([]))
+    assert "**Not guarded by any gate.**" in page
+    assert '!!! warning "Ungated promotions"' in page
+
+
+def test_injected_script_is_shown_as_text(tmp_path: Path) -> None:
+    data = copy_data(VALID, tmp_path / "data")
+    rewrite(data, "tools.yaml", lambda d: d["tools"]["mlflow"].update(name=SCRIPT))
+    rewrite(
+        data,
+        "architecture.yaml",
+        lambda d: (
+            d["components"]["registry"].update(name=SCRIPT)
+            or d["flows"]["promote"].update(label=SCRIPT)
+        ),
+    )
+    page = render_architecture(_playbook(data), PAGE, _stub([]))
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

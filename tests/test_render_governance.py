@@ -1,0 +1,165 @@
+"""The governance pages: gates, controls and traceability."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from macros.loader import load_uncached
+from macros.render.governance import (
+    control_tasks,
+    render_controls,
+    render_gates,
+    render_traceability,
+    untraced_controls,
+)
+from tests.helpers import VALID, copy_data, reference_data, rewrite
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from macros.model import Playbook
+
+SCRIPT = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def _playbook(data: Path) -> Playbook:
+    result = load_uncached(data)
+    assert result.playbook is not None, result.issues
+    return result.playbook
+
+
+@pytest.fixture(name="pb", scope="module")
+def fixture_pb() -> Playbook:
+    """The fixture playbook."""
+    return _playbook(VALID)
+
+
+def test_gate_section_has_stages_task_approvers_criteria_and_links(pb: Playbook) -> None:
+    page = render_gates(pb, "governance/gates.md")
+    assert page.startswith('# Stage gates\n\n!!! info "Generated from data"')
+    assert "## Validation approval { #validation_gate }" in page
+    assert "**Moves a model from** Validation **to** Production" in page
+    assert (
+        "**Run by:** [Approve the validation](../process/validate.md#approve_validation) "
+        "([Validate](../process/validate.md))"
+    ) in page
+    assert (
+        "**Approvers:** [Model validator](../people/roles/model_validator.md), "
+        "[Business owner](../people/roles/business_owner.md)"
+    ) in page
+    assert "| AUC on out-of-time holdout | ≥ | 0.75 |  |  |" in page
+    assert "- Validation report" in page
+    assert "**Applied by use cases:** [Client attrition](../use-cases/churn.md)" in page
+    assert (
+        "**Enforces controls:** "
+        "[Independent validation before use](controls.md#independent_validation)"
+    ) in page
+    assert (
+        "**Guards architecture flows:** [Model registry](../technology/architecture.md#registry) → "
+        "[Serving endpoint](../technology/architecture.md#endpoint)"
+    ) in page
+
+
+def test_controls_are_grouped_by_source_with_a_matrix(pb: Playbook) -> None:
+    page = render_controls(pb, "governance/controls.md")
+    assert "## Supervisory Guidance on Model Risk Management (SR 11-7) { #source-sr_11_7 }" in page
+    assert (
+        "[Supervisory Guidance on Model Risk Management (SR 11-7)]"
+        "(https://www.federalreserve.gov/supervisionreg/srletters/sr1107.htm), issued by "
+        "Board of Governors of the Federal Reserve System"
+    ) in page
+    assert "### Independent validation before use { #independent_validation }" in page
+    assert "**Citation:** Section V" in page
+    assert "## Controls matrix { #controls-matrix }" in page
+    assert (
+        "| [Independent validation before use](#independent_validation) "
+        "| [sr\\_11\\_7](#source-sr_11_7) "
+        "| [Validation approval](gates.md#validation_gate) "
+        "| [Approve the validation](../process/validate.md#approve_validation) "
+        "| [Model registry](../technology/architecture.md#registry) |"
+    ) in page
+    assert (
+        "**Answers use-case risks:** [Client attrition](../use-cases/churn.md): Biased outreach"
+        in page
+    )
+
+
+def test_control_tasks_merge_both_directions_without_duplicates(pb: Playbook) -> None:
+    assert control_tasks(pb, pb.controls["independent_validation"]) == ["approve_validation"]
+
+
+def _untraced(tmp_path: Path) -> Playbook:
+    data = copy_data(VALID, tmp_path / "data")
+
+    def edit(doc: dict[str, Any]) -> None:
+        doc["controls"]["orphan_control"] = {
+            "title": "Orphaned control",
+            "source": "sr_11_7",
+            "description": "A control nobody enforces.",
+            "enforced_at": {},
+        }
+
+    rewrite(data, "controls.yaml", edit)
+    return _playbook(data)
+
+
+def test_untraced_controls_are_flagged(tmp_path: Path) -> None:
+    pb = _untraced(tmp_path)
+    assert untraced_controls(pb) == ["orphan_control"]
+    page = render_traceability(pb, "governance/traceability.md")
+    assert page.startswith("# Control traceability\n\n")
+    assert '!!! danger "1 untraced control"' in page
+    assert "    - [Orphaned control](controls.md#orphan_control)" in page
+    assert "| **untraced** |" in page
+    assert "**Untraced:** enforced by no task, gate or component." in page
+    assert "1 of 2 controls are traced" in page
+
+
+def test_fully_traced_fixture_says_so(pb: Playbook) -> None:
+    page = render_traceability(pb, "governance/traceability.md")
+    assert '!!! success "Every control is traced"' in page
+    assert (
+        "| [Independent validation before use](#trace-independent_validation) | sr\\_11\\_7 "
+        "| 1 | 1 | 1 | 1 | traced |"
+    ) in page
+    section = page[page.index("{ #trace-independent_validation }") :]
+    assert (
+        "- **Tasks:** [Approve the validation](../process/validate.md#approve_validation)\n"
+        "- **Gates:** [Validation approval](gates.md#validation_gate)\n"
+        "- **Components:** [Model registry](../technology/architecture.md#registry)\n"
+        "- **Use-case risks:**\n    - [Client attrition](../use-cases/churn.md): Biased outreach"
+    ) in section
+
+
+def test_injected_script_is_shown_as_text(tmp_path: Path) -> None:
+    data = copy_data(VALID, tmp_path / "data")
+    rewrite(data, "tools.yaml", lambda d: d["tools"]["mlflow"].update(name=SCRIPT))
+    rewrite(data, "gates.yaml", lambda d: d["gates"]["validation_gate"].update(name=SCRIPT))
+    rewrite(
+        data,
+        "controls.yaml",
+        lambda d: d["controls"]["independent_validation"].update(title=SCRIPT, citation=SCRIPT),
+    )
+    rewrite(data, "controls.yaml", lambda d: d["sources"]["sr_11_7"].update(issuer=SCRIPT))
+    pb = _playbook(data)
+    for page in (
+        render_gates(pb, "governance/gates.md"),
+        render_controls(pb, "governance/controls.md"),
+        render_traceability(pb, "governance/traceability.md"),
+    ):
+        assert "<script" not in page
+        assert ESCAPED in page
+
+
+def test_reference_pages_anchor_every_gate_and_control() -> None:
+    pb = _playbook(reference_data())
+    gates = render_gates(pb, "governance/gates.md")
+    controls = render_controls(pb, "governance/controls.md")
+    for gate_id in pb.gates:
+        assert f"{{ #{gate_id} }}" in gates
+    for control_id in pb.controls:
+        assert f"{{ #{control_id} }}" in controls
+    assert render_traceability(pb, "governance/traceability.md").count("\n| [") == len(pb.controls)

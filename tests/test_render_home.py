@@ -1,0 +1,91 @@
+"""The home page, counts and the audience entry points."""
+
+from __future__ import annotations
+
+import pytest
+
+from macros.loader import load_uncached
+from macros.model import Playbook
+from macros.render import links
+from macros.render.home import (
+    Audience,
+    audiences_from_docs,
+    count,
+    first_sentence,
+    lifecycle_diagram,
+    render_audience_cards,
+    render_home,
+)
+from tests.helpers import VALID
+
+
+@pytest.fixture(name="pb", scope="module")
+def fixture_pb() -> Playbook:
+    """The valid fixture's playbook."""
+    result = load_uncached(VALID)
+    assert result.playbook is not None
+    return result.playbook
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [("roles", 4), ("phases", 2), ("sub_phases", 2), ("tasks", 3), ("gates", 1), ("use_cases", 1)],
+)
+def test_count(pb: Playbook, kind: str, expected: int) -> None:
+    assert count(pb, kind) == expected
+
+
+def test_count_rejects_unknown_kinds(pb: Playbook) -> None:
+    with pytest.raises(ValueError, match="cannot count 'widgets'"):
+        count(pb, "widgets")
+
+
+def test_audiences_come_from_the_audiences_folder_with_title_and_description() -> None:
+    docs = {
+        "audiences/leader.md": "# Leaders: start here\n\nYou decide. The rest follows.\n",
+        "audiences/engineer.md": "---\ndescription: Ship it safely.\n---\n# Engineers\n\nText.\n",
+        "audiences/index.md": "# Audiences\n",
+        "process/discovery.md": "# Discovery\n",
+    }
+    assert audiences_from_docs(docs) == [
+        Audience("audiences/engineer.md", "Engineers", "Ship it safely."),
+        Audience("audiences/leader.md", "Leaders: start here", "You decide."),
+    ]
+
+
+def test_first_sentence_is_plain_and_bounded() -> None:
+    md = "# T\n\nRead **[the guide](x.md)** first, then `act`. More.\n"
+    assert first_sentence(md) == "Read the guide first, then act."
+    long = "# T\n\n" + "word " * 80
+    cut = first_sentence(long, limit=40)
+    assert cut.endswith("…")
+    assert len(cut) <= 41
+
+
+def test_audience_cards_link_relative_to_the_page() -> None:
+    cards = render_audience_cards("index.md", [Audience("audiences/a.md", "A <b>", "d")])
+    assert '<div class="grid cards" markdown>' in cards
+    assert "**[A &lt;b&gt;](audiences/a.md)**" in cards
+    assert render_audience_cards("index.md", []) == ""
+
+
+def test_home_links_only_pages_that_exist(pb: Playbook) -> None:
+    md = render_home(pb, links.HOME, available={links.ROLES, links.PROCESS})
+    assert '<a class="playbook-stat" href="people/">' in md
+    assert '<span class="playbook-stat"><span class="playbook-stat__n">1</span>' in md
+    assert "- [People](people/index.md)" in md
+    assert "[Governance]" not in md
+    assert "A minimal but complete playbook used by the tests." in md
+
+
+def test_lifecycle_diagram_renders_the_dot_through_the_given_svg_function(pb: Playbook) -> None:
+    seen: list[str] = []
+
+    def svg(dot: str) -> str:
+        seen.append(dot)
+        return '<svg class="playbook-diagram" aria-label="x"><title>x</title></svg>'
+
+    html = lifecycle_diagram(pb, links.HOME, svg)
+    assert seen
+    assert "process/build/" in seen[0]
+    assert html.startswith('<div class="playbook-diagram"')

@@ -1,0 +1,88 @@
+"""The role catalog and the per-role pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from macros.loader import load_uncached
+from macros.model import Playbook
+from macros.render.roles import render_role_page, render_roles_index
+from tests.helpers import VALID
+
+
+@pytest.fixture(name="pb", scope="module")
+def fixture_pb() -> Playbook:
+    """The valid fixture's playbook."""
+    result = load_uncached(VALID)
+    assert result.playbook is not None
+    return result.playbook
+
+
+def page_of(role_id: str) -> str:
+    return f"people/roles/{role_id}.md"
+
+
+def test_catalog_groups_roles_by_line_of_defence(pb: Playbook) -> None:
+    md = render_roles_index(pb, "people/index.md")
+    first, second = md.index("## First line"), md.index("## Second line")
+    assert first < md.index("[Data scientist](roles/data_scientist.md)") < second
+    assert md.index("[Model validator](roles/model_validator.md)") > second
+    assert "## Third line" not in md  # the fixture has no third-line role
+
+
+@pytest.mark.parametrize("role_id", ["business_owner", "data_scientist", "ml_engineer"])
+def test_role_page_lists_each_task_with_its_letter(pb: Playbook, role_id: str) -> None:
+    md = render_role_page(pb, page_of(role_id), role_id)
+    tasks = md.split("## Tasks", 1)[1].split("## Gates approved", 1)[0]
+    rows = re.findall(
+        r"^\| \[[^\]]+\]\(\.\./\.\./process/\w+\.md#(\w+)\) \|.*raci--(\w)", tasks, re.M
+    )
+    expected = [
+        (t.id, t.raci.letters_of(role_id)[0].lower())
+        for _, _, t in pb.tasks()
+        if t.raci.letters_of(role_id)
+    ]
+    assert rows == expected
+
+
+def test_role_page_groups_tasks_by_phase(pb: Playbook) -> None:
+    md = render_role_page(pb, page_of("ml_engineer"), "ml_engineer")
+    assert md.index("### 1. Build") < md.index("### 2. Validate")
+
+
+def test_role_page_lists_gates_use_cases_and_tools(pb: Playbook) -> None:
+    owner = render_role_page(pb, page_of("business_owner"), "business_owner")
+    assert "[Validation approval](../../governance/gates.md#validation_gate)" in owner
+    assert "| [Client attrition](../../use-cases/churn.md) | Business owner |" in owner
+    assert "This role owns no tool." in owner
+    engineer = render_role_page(pb, page_of("ml_engineer"), "ml_engineer")
+    assert "[MLflow](../../technology/tools.md#mlflow)" in engineer
+    assert "| [Client attrition](../../use-cases/churn.md) | Delivery |" in engineer
+    assert "This role approves no stage gate." in engineer
+
+
+def test_role_page_states_independence_rules(pb: Playbook) -> None:
+    md = render_role_page(pb, page_of("model_validator"), "model_validator")
+    assert "## Independence rules" in md
+    assert "May not be Responsible or Accountable on any task of [Build]" in md
+    assert "## Independence rules" not in render_role_page(
+        pb, page_of("data_scientist"), "data_scientist"
+    )
+
+
+def test_role_page_escapes_the_role_name(pb: Playbook) -> None:
+    roles = dict(pb.roles)
+    roles["ml_engineer"] = roles["ml_engineer"].model_copy(update={"name": "<b>x</b> | *y*"})
+    md = render_role_page(
+        pb.model_copy(update={"roles": roles}), page_of("ml_engineer"), "ml_engineer"
+    )
+    assert md.startswith("# &lt;b&gt;x&lt;/b&gt; \\| \\*y\\*\n")
+
+
+def test_role_page_names_its_data_files(pb: Playbook) -> None:
+    md = render_role_page(pb, page_of("ml_engineer"), "ml_engineer")
+    note = md.split("\n\n", 3)[2]
+    for file in ("data/roles.yaml", "data/lifecycle/01-build.yaml", "data/use_cases/churn.yaml"):
+        assert f"[`{file}`](https://example.org/fixture/playbook/edit/main/{file})" in note

@@ -1,0 +1,105 @@
+"""The tool catalog and the tool-by-lifecycle overlay."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from macros.loader import load_uncached
+from macros.render.tools import overlay_counts, render_overlay, render_tool_catalog
+from tests.helpers import VALID, copy_data, reference_data, rewrite
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from macros.model import Playbook
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def _playbook(data: Path) -> Playbook:
+    result = load_uncached(data)
+    assert result.playbook is not None, result.issues
+    return result.playbook
+
+
+@pytest.fixture(name="pb", scope="module")
+def fixture_pb() -> Playbook:
+    """The fixture playbook."""
+    return _playbook(VALID)
+
+
+def test_catalog_groups_tools_by_category_with_anchors_and_badges(pb: Playbook) -> None:
+    page = render_tool_catalog(pb, "technology/tools.md")
+    assert page.startswith('# Tool catalog\n\n!!! info "Generated from data"')
+    assert "## Experiment tracking { #category-experiment_tracking }" in page
+    assert "### MLflow { #mlflow }" in page
+    assert page.index("{ #category-experiment_tracking }") < page.index("{ #mlflow }")
+    assert page.index("{ #mlflow }") < page.index("{ #category-ci_cd }")
+    assert (
+        '<span class="pb-badge pb-badge--adopt">adopt</span> · Environments: dev, prod · '
+        "Owner: [ML engineer](../people/roles/ml_engineer.md) · [Website](https://mlflow.org)"
+    ) in page
+
+
+def test_catalog_says_where_each_tool_is_used(pb: Playbook) -> None:
+    page = render_tool_catalog(pb, "technology/tools.md")
+    mlflow = page[page.index("{ #mlflow }") : page.index("{ #category-ci_cd }")]
+    assert "- **Used in 2 tasks:**" in mlflow
+    assert (
+        "    - [Build](../process/build.md): "
+        "[Train the candidate model](../process/build.md#train_candidate_model)"
+    ) in mlflow
+    assert "- **Use cases:** [Client attrition](../use-cases/churn.md)" in mlflow
+    assert "- **Architecture components:** [Model registry](architecture.md#registry)" in mlflow
+    assert "[Model registry and promotion](gap-analysis.md#model_registry)" in mlflow
+    assert "[Experiment tracking](tool-evaluation.md#tracking)" in mlflow
+
+
+def test_overlay_counts_tasks_per_phase(pb: Playbook) -> None:
+    counts = overlay_counts(pb)
+    assert {phase: len(tasks) for phase, tasks in counts["mlflow"].items()} == {
+        "build": 1,
+        "validate": 1,
+    }
+    assert {phase: len(tasks) for phase, tasks in counts["github_actions"].items()} == {"build": 1}
+
+
+def test_overlay_matrix_links_counts_to_the_phase_lists(pb: Playbook) -> None:
+    page = render_overlay(pb, "technology/overlay.md")
+    assert page.startswith("# Tool-by-lifecycle overlay\n\n")
+    row = next(line for line in page.splitlines() if line.startswith('<tr><th scope="row">'))
+    assert row.startswith('<tr><th scope="row"><a href="../tools/#mlflow">MLflow</a></th>')
+    assert row.count('<a href="#overlay-') == 2
+    assert row.endswith("<td>2</td></tr>")
+    assert '<a href="../../process/build/" title="Build">1. Build</a>' in page
+    assert "### 1. Build { #overlay-build }" in page
+    assert '<a id="overlay-build-mlflow"></a>[MLflow](tools.md#mlflow)' in page
+    assert "\n\n" not in page[page.index("<table>") : page.index("</table>")]
+
+
+def test_injected_script_is_shown_as_text(tmp_path: Path) -> None:
+    data = copy_data(VALID, tmp_path / "data")
+    rewrite(data, "tools.yaml", lambda d: d["tools"]["mlflow"].update(name=SCRIPT))
+    rewrite(
+        data,
+        "tools.yaml",
+        lambda d: d["categories"]["ci_cd"].update(name=SCRIPT, description=SCRIPT),
+    )
+    pb = _playbook(data)
+    for page in (
+        render_tool_catalog(pb, "technology/tools.md"),
+        render_overlay(pb, "technology/overlay.md"),
+    ):
+        assert "<script" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_reference_catalog_anchors_every_tool() -> None:
+    pb = _playbook(reference_data())
+    page = render_tool_catalog(pb, "technology/tools.md")
+    for tool_id in pb.tools:
+        assert page.count(f"{{ #{tool_id} }}") == 1
+    overlay = render_overlay(pb, "technology/overlay.md")
+    assert overlay.count('<tr><th scope="row">') == len(pb.tools)

@@ -1,0 +1,202 @@
+"""Build the whole site from the valid fixture with ``mkdocs build --strict`` and inspect it.
+
+One build (module scope) serves every test: it takes a few seconds. The fixture's data is
+copied and one role is renamed to a script tag, to prove names are escaped everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from macros.loader import load_uncached
+from tests.helpers import ROOT, VALID, copy_data, rewrite
+
+if TYPE_CHECKING:
+    from macros.model import Playbook
+
+SCRIPT = "<script>alert(1)</script>"
+CHAPTER = """\
+---
+description: How the fixture builds models.
+---
+
+# Build
+
+## How we build { #how-we-build }
+
+We build with care: {{ ref('task', 'package_model') }} is one of {{ count('tasks') }} tasks.
+"""
+
+
+@dataclass(frozen=True)
+class Built:
+    """A built site and the playbook it was built from."""
+
+    site: Path
+    playbook: Playbook
+    output: str
+
+    def page(self, url: str) -> str:
+        """The HTML of the page at a directory URL (``people/roles/x/``)."""
+        return (self.site / url / "index.html").read_text(encoding="utf-8")
+
+
+def make_project(project: Path) -> tuple[Path, Path]:
+    """A project folder using the real config, macros and theme overrides with fixture data.
+
+    Returns:
+        The config file and the (writable) data folder.
+    """
+    # mkdocs-macros imports `module_name` from the config file's folder, and hooks and
+    # custom_dir resolve against it too, so the project folder links to the real ones.
+    for name in ("macros", "overrides"):
+        (project / name).symlink_to(ROOT / name, target_is_directory=True)
+    docs = project / "docs"
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    (docs / "process").mkdir()
+    (docs / "process" / "build.md").write_text(CHAPTER, encoding="utf-8")
+    data = copy_data(VALID, project / "data")
+    config = project / "mkdocs.yml"
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
+        "docs_dir: docs\n"
+        "watch: []\n"
+        "extra:\n"
+        f"  playbook_data: {data}\n",
+        encoding="utf-8",
+    )
+    return config, data
+
+
+def mkdocs_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` of ``config`` into ``site``."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        cwd=config.parent,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+
+
+@pytest.fixture(name="built", scope="module")
+def fixture_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The fixture site, built strictly into a temporary folder."""
+    config, data = make_project(tmp_path_factory.mktemp("project"))
+
+    def rename(roles: dict) -> dict:  # type: ignore[type-arg]
+        roles["roles"]["ml_engineer"]["name"] = SCRIPT
+        return roles
+
+    rewrite(data, "roles.yaml", rename)
+    site = config.parent / "site"
+    proc = mkdocs_build(config, site)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    result = load_uncached(data)
+    assert result.playbook is not None
+    return Built(site, result.playbook, output)
+
+
+def test_build_fails_on_data_errors_naming_file_line_and_column(tmp_path: Path) -> None:
+    config, data = make_project(tmp_path)
+
+    def unknown_role(phase: dict) -> dict:  # type: ignore[type-arg]
+        phase["sub_phases"]["training"]["tasks"]["package_model"]["raci"]["R"] = ["data_sceintist"]
+        return phase
+
+    rewrite(data, "lifecycle/01-build.yaml", unknown_role)
+    proc = mkdocs_build(config, tmp_path / "site")
+    assert proc.returncode != 0
+    assert re.search(
+        r"data/lifecycle/01-build\.yaml:\d+:\d+: error: .*unknown role 'data_sceintist'",
+        proc.stdout + proc.stderr,
+    )
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_strict_build_has_no_warnings(built: Built) -> None:
+    assert "WARNING" not in built.output
+
+
+def test_role_page_lists_exactly_the_roles_tasks(built: Built) -> None:
+    for role in built.playbook.roles.values():
+        html = built.page(f"people/roles/{role.id}/")
+        tasks_section = html.split('id="tasks"', 1)[1].split('id="gates"', 1)[0]
+        # The first cell of each row links the task; the second its sub-phase.
+        first_cells = r'<tr>\s*<td><a href="(?:\.\./)+process/[a-z_]+/#([a-z0-9_]+)"'
+        listed = re.findall(first_cells, tasks_section)
+        expected = {t.id for _, _, t in built.playbook.tasks() if t.raci.letters_of(role.id)}
+        assert sorted(listed) == sorted(expected), role.id
+
+
+def test_raci_matrix_has_one_row_per_task(built: Built) -> None:
+    html = built.page("people/raci/")
+    rows = re.findall(r'<tr data-task="([a-z0-9_]+)"', html)
+    assert rows == [t.id for _, _, t in built.playbook.tasks()]
+
+
+def test_injected_script_in_a_role_name_is_shown_escaped(built: Built) -> None:
+    for page in built.site.rglob("*.html"):
+        assert SCRIPT not in page.read_text(encoding="utf-8"), page
+    role_page = built.page("people/roles/ml_engineer/")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in role_page
+    assert "<title>&amp;lt;script&amp;gt;" not in role_page
+    assert f"<title>{SCRIPT}" not in role_page
+    # The search index holds text that Material renders as HTML: it stays escaped too.
+    index = json.loads((built.site / "search" / "search_index.json").read_text())
+    assert not any(SCRIPT in doc["title"] + doc["text"] for doc in index["docs"])
+
+
+def test_generated_page_edit_links_point_at_the_data_file(built: Built) -> None:
+    html = built.page("people/roles/data_scientist/")
+    expected = "https://example.org/fixture/playbook/edit/main/data/roles.yaml"
+    assert f'href="{expected}"' in html  # the "generated from data" note
+    button = re.search(r'<a href="([^"]+)"[^>]*class="md-content__button', html)
+    assert button is not None
+    assert button.group(1) == expected
+
+
+def test_phase_page_composes_header_chapter_and_tasks(built: Built) -> None:
+    html = built.page("process/build/")
+    header, chapter, tasks = (
+        html.index("Generated from data"),
+        html.index('id="how-we-build"'),
+        html.index('id="train_candidate_model"'),
+    )
+    assert header < chapter < tasks
+    assert html.count("<h1") == 1
+    # The chapter's macros ran; the edit button opens the chapter, not the data.
+    assert "is one of 3 tasks" in html
+    assert 'href="#package_model"' in html
+    button = re.search(r'<a href="([^"]+)"[^>]*class="md-content__button', html)
+    assert button is not None
+    assert button.group(1).endswith("/edit/main/docs/process/build.md")
+
+
+def test_nav_tabs_follow_the_playbook_order(built: Built) -> None:
+    html = built.page("")
+    tabs = re.findall(r'class="md-tabs__link[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
+    assert tabs == ["Home", "People", "Process", "Use cases", "Technology", "Governance", "Guides"]
+
+
+def test_bulky_matrices_are_kept_out_of_search(built: Built) -> None:
+    index = json.loads((built.site / "search" / "search_index.json").read_text())
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "people/raci/" not in locations
+    assert "people/roles/data_scientist/" in locations
+    titles = {unescape(doc["title"]) for doc in index["docs"]}
+    assert "Train the candidate model" in titles
+    assert "MLflow" in titles

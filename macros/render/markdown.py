@@ -73,11 +73,24 @@ def admonition(kind: str, title: str, body: str) -> str:
 
 
 def edit_data_note(files: Iterable[str], repo_url: str, branch: str) -> str:
-    """The 'generated from' note at the top of each generated page, linking to the data."""
-    links = ", ".join(
-        f"[`{f}`]({repo_url.rstrip('/')}/edit/{branch}/{f})" for f in sorted(set(files))
-    )
-    return (
-        f'!!! info "Generated from data"\n\n    This page is generated from {links}. '
-        "Change the data (edit this data), not this page.\n\n"
-    )
+    """The 'generated from' note at the top of each generated page, linking to the data.
+
+    One file: its name and an "edit this data" link. More than three: a collapsed note, so a
+    page drawn from the whole lifecycle does not open with a wall of file names.
+    """
+    names = sorted(set(files))
+    base = repo_url.rstrip("/")
+    links = [f"[`{f}`]({base}/edit/{branch}/{f})" for f in names]
+    if len(names) == 1:
+        body = (
+            f"This page is generated from {links[0]}: to change it, "
+            f"[edit this data]({base}/edit/{branch}/{names[0]}), not this page.\n\n"
+        )
+    else:
+        listed = ", ".join(links[:-1]) + f" and {links[-1]}"
+        body = (
+            f"This page is generated from {listed}: to change it, edit this data, "
+            "not this page.\n\n"
+        )
+    kind = "!!!" if len(names) <= 3 else "???"
+    return f'{kind} info "Generated from data"\n\n    {body}'

@@ -36,6 +36,10 @@ test-fast: setup
 site: setup
 	$(BIN)/playbook build --out site
 
+## The whole playbook as one PDF: the print page, printed by headless Chromium.
+pdf: setup browser
+	$(BIN)/playbook pdf --out playbook.pdf
+
 validate: setup
 	$(BIN)/playbook validate --strict
 

@@ -1,15 +1,17 @@
 """The MLOps playbook generator: load, validate and render playbook data for MkDocs.
 
 As the mkdocs-macros module (``module_name: macros``), :func:`define_env` registers the macros
-hand-written pages may call. It only registers: the work is done in ``macros.render``.
+hand-written pages may call. It only registers: the macros are in ``macros.page_macros`` and the
+work is done in ``macros.render``.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from macros.model import Playbook
 
 
@@ -21,9 +23,8 @@ def define_env(env: Any) -> None:
     """
     from macros.issues import PlaybookError
     from macros.loader import load_playbook
+    from macros.page_macros import MacroContext, page_macros
     from macros.pages import data_dir, diagram_cache_dir
-    from macros.render import home, refs
-    from macros.render.markdown import text
     from macros.render.svg import render_svg
 
     def playbook() -> Playbook:
@@ -35,34 +36,13 @@ def define_env(env: Any) -> None:
     def page() -> str:
         return str(env.page.file.src_uri)
 
-    def playbook_title() -> str:
-        """The playbook's title (data/playbook.yaml)."""
-        return text(playbook().meta.title)
+    def svg(dot: str) -> str:
+        return render_svg(dot, cache_dir=diagram_cache_dir(env.conf["config_file_path"]))
 
-    def count(kind: str) -> int:
-        """How many records of a kind: roles, phases, tasks, gates, tools, use_cases, ..."""
-        return home.count(playbook(), kind)
-
-    def ref(kind: str, record_id: str) -> str:
-        """A link to a record: ref('task', 'approve_use_case_intake'), ref('role', ...)."""
-        return refs.ref(playbook(), page(), kind, record_id)
-
-    def lifecycle_diagram() -> str:
-        """The lifecycle diagram; its nodes link to the phase pages and sub-phase anchors."""
-        svg = functools.partial(
-            render_svg, cache_dir=diagram_cache_dir(env.conf["config_file_path"])
-        )
-        return home.lifecycle_diagram(playbook(), page(), svg)
-
-    def audience_cards() -> str:
-        """Cards linking the audience guides in docs/audiences/."""
+    def docs() -> Mapping[str, str]:
         files = env.variables.get("files")
-        docs = {
-            f.src_uri: f.content_string
-            for f in (files.documentation_pages() if files else [])
-            if f.src_uri.startswith("audiences/")
-        }
-        return home.render_audience_cards(page(), home.audiences_from_docs(docs))
+        pages = files.documentation_pages() if files else []
+        return {f.src_uri: f.content_string for f in pages}
 
-    for macro in (playbook_title, count, ref, lifecycle_diagram, audience_cards):
-        env.macro(macro, macro.__name__)
+    for name, macro in page_macros(MacroContext(playbook, page, svg, docs)).items():
+        env.macro(macro, name)

@@ -60,6 +60,7 @@ def print_to_pdf(page: Path, out: Path, timeout: float = 180) -> Path:
         raise BrowserError(INSTALL_HINT)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    out.unlink(missing_ok=True)  # a PDF left from an earlier run must not pass for this one
     with tempfile.TemporaryDirectory(prefix="playbook-chromium-") as profile:
         cmd = [
             chromium,
@@ -76,5 +77,6 @@ def print_to_pdf(page: Path, out: Path, timeout: float = 180) -> Path:
         except subprocess.TimeoutExpired as exc:
             raise BrowserError(f"Chromium did not finish printing within {timeout:.0f} s") from exc
     if proc.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
-        raise BrowserError(f"Chromium could not print {page}: {proc.stderr.strip()[-500:]}")
+        detail = " ".join(proc.stderr.split())[-300:] or f"exit code {proc.returncode}"
+        raise BrowserError(f"Chromium could not print {page}: {detail}")
     return out

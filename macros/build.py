@@ -50,6 +50,9 @@ def lychee_executable() -> str:
     return found
 
 
+_ISSUE_LINE = re.compile(r"^\S+:\d+:\d+: (error|warning): ")
+
+
 def mkdocs_build(config: Path, site_dir: Path, env: dict[str, str] | None = None) -> None:
     """Run a strict MkDocs build (never with -q: mkdocs/mkdocs#4126) into ``site_dir``."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
@@ -59,7 +62,9 @@ def mkdocs_build(config: Path, site_dir: Path, env: dict[str, str] | None = None
         lines = [
             line
             for line in (proc.stderr + proc.stdout).splitlines()
-            if line.startswith(("WARNING", "ERROR", "Error", "Aborted", "  ")) or "Error" in line
+            if line.startswith(("WARNING", "ERROR", "Error", "Aborted", "  "))
+            or "Error" in line
+            or _ISSUE_LINE.match(line)  # the lines of a multi-line PluginError from the hooks
         ]
         detail = "\n".join(lines[-40:]) or (proc.stderr + proc.stdout)[-4000:]
         raise BuildError(f"mkdocs build --strict failed:\n{detail}")

@@ -148,6 +148,10 @@ def check_references(pb: Playbook, where: Locator) -> list[Issue]:
 
     meta = where.file_of("playbook.yaml")
     found += _refs(where, meta, ("owners",), "role", pb.meta.owners, roles)
+    data_files = {f.removeprefix("data/") for f in pb.files.values()}
+    for name, owner in pb.meta.file_owners.items():
+        found += _ref(where, meta, ("file_owners", name), "data file", name, data_files)
+        found += _ref(where, meta, ("file_owners", name), "role", owner, roles)
     for i, rule in enumerate(pb.meta.rules.separation_of_duties):
         loc: Loc = ("rules", "separation_of_duties", i)
         found += _ref(where, meta, (*loc, "role"), "role", rule.role, roles)
@@ -495,10 +499,9 @@ def check_coverage(pb: Playbook, where: Locator) -> list[Issue]:
                 where.issue(file, loc, "task-no-tool", f"task '{task.id}' lists no tool", "warning")
             )
     for file, source in sorted(where.sources.items()):
-        strings = list(_strings(source.data, ()))
-        if not PLACEHOLDER.search("\n".join(text for _, text in strings)):
+        if not PLACEHOLDER.search("\n".join(_texts(source.data))):
             continue  # one search per file; locate only where there is something to find
-        for loc, text in strings:
+        for loc, text in _strings(source.data, ()):
             if PLACEHOLDER.search(text):
                 found.append(
                     where.issue(
@@ -510,6 +513,19 @@ def check_coverage(pb: Playbook, where: Locator) -> list[Issue]:
                     )
                 )
     return found
+
+
+def _texts(value: Any) -> Iterable[str]:
+    """Every string in a YAML value (no locations: the cheap first pass of the search)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _strings(value: Any, loc: Loc) -> Iterable[tuple[Loc, str]]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
+import yaml
 
 from macros.issues import errors, format_json, format_text, warnings
 from macros.loader import load_playbook
@@ -148,6 +149,72 @@ def serve(config: Path, addr: str) -> None:
         sys.exit(0)
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("rendered"),
+    show_default=True,
+    help="Output folder for the docs tree; replaced as a whole.",
+)
+@CONFIG_OPTION
+@click.option(
+    "--mkdocs-config",
+    "plain",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write a plain Material config (no macros, no hooks) that builds OUT; it "
+    "inherits --config, so write it in the same folder.",
+)
+def render(out: Path, config: Path, plain: Path | None) -> None:
+    """Write every page's final Markdown into OUT, diagrams as SVG files, with the assets.
+
+    The result is a plain docs tree: generated pages, chapters composed, macros expanded. Any
+    Markdown site engine can build it.
+    """
+    import functools
+
+    from macros.pages import data_dir, diagram_cache_dir
+    from macros.render.svg import DiagramError, render_svg
+    from macros.render_tree import (
+        RenderError,
+        plain_config,
+        read_config,
+        read_docs,
+        render_tree,
+        setting,
+        write_tree,
+    )
+
+    if not config.is_file():
+        fail(f"MkDocs config '{config}' not found")
+    try:
+        raw = read_config(config)
+    except (OSError, yaml.YAMLError, RenderError) as exc:
+        fail(f"cannot read '{config}': {exc}")
+    extra = {key: setting(raw, "extra", key) for key in setting(raw, "extra", default={})}
+    docs_dir = config.parent / str(setting(raw, "docs_dir", default="docs"))
+    if not docs_dir.is_dir():
+        fail(f"docs folder '{docs_dir}' not found")
+    target, docs = out.resolve(), docs_dir.resolve()
+    if target == docs or docs in target.parents or target in docs.parents:
+        fail(f"--out '{out}' would overwrite the docs folder '{docs_dir}'")
+    folder = data_dir(config, extra)
+    pb = _load_or_exit(folder)
+    pages, assets = read_docs(docs_dir)
+    svg = functools.partial(render_svg, cache_dir=diagram_cache_dir(config))
+    try:
+        # load_playbook is memoized: this is the result _load_or_exit checked.
+        tree = render_tree(pb, load_playbook(folder).issues, pages, svg, extra)
+    except (RenderError, DiagramError) as exc:
+        fail(str(exc), 1)
+    write_tree(tree, assets, out)
+    click.echo(f"rendered {len(tree.pages)} pages and {len(tree.diagrams)} diagrams into {out}")
+    if plain is not None:
+        plain.write_text(plain_config(config, out.resolve(), tree.nav), encoding="utf-8")
+        click.echo(f"wrote {plain}")
+
+
 def _load_or_exit(data_dir: Path) -> Playbook:
     if not data_dir.is_dir():
         fail(f"data folder '{data_dir}' not found")
@@ -172,7 +239,13 @@ def export() -> None:
     default="csv",
     show_default=True,
 )
-@click.option("--by", type=click.Choice(["task", "role"]), default="task", show_default=True)
+@click.option(
+    "--by",
+    type=click.Choice(["task", "role", "phase"]),
+    default="task",
+    show_default=True,
+    help="Rows per task, per role, or the roll-up per phase.",
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -183,10 +256,11 @@ def export_raci(data_dir: Path, fmt: str, by: str, out: Path | None) -> None:
     """The RACI by task or by role, plus the phase roll-up (xlsx holds all three)."""
     from macros import export as ex
 
+    if fmt == "xlsx" and out is None:
+        fail("--out FILE is required for --format xlsx (a workbook is not text)")
     pb = _load_or_exit(data_dir)
     if fmt == "xlsx":
-        if out is None:
-            fail("--out FILE is required for --format xlsx")
+        assert out is not None
         ex.raci_xlsx(pb, out)
         click.echo(f"wrote {out}")
         return
@@ -221,7 +295,13 @@ def diff(base: str, head: str | None, data_path: str) -> None:
     """Report what changed in the data from BASE to HEAD (default: the working tree)."""
     import tempfile
 
-    from macros.diff import RevisionError, diff_playbooks, load_revision, render_changes
+    from macros.diff import (
+        RevisionError,
+        diff_playbooks,
+        load_revision,
+        render_changes,
+        work_tree,
+    )
 
     repo = Path.cwd()
     with tempfile.TemporaryDirectory(prefix="playbook-diff-") as tmp:
@@ -230,10 +310,12 @@ def diff(base: str, head: str | None, data_path: str) -> None:
             new_dir = (
                 load_revision(repo, head, data_path, Path(tmp, "head"))
                 if head
-                else repo / data_path
+                else work_tree(repo) / data_path
             )
         except RevisionError as exc:
             fail(str(exc))
+        if not new_dir.is_dir():
+            fail(f"the working tree has no '{data_path}' folder")
         sides = []
         for label, folder in ((base, old_dir), (head or "working tree", new_dir)):
             result = load_playbook(folder)
@@ -252,22 +334,25 @@ def new() -> None:
 
 
 def _scaffold(data_dir: Path, make: Callable[[], Path]) -> None:
+    """Run one scaffold; keep the data as it was when the entry would not validate."""
     from macros.loader import load_uncached
-    from macros.scaffold import ScaffoldError
+    from macros.scaffold import ScaffoldError, new_issues, restore, snapshot
 
     if not data_dir.is_dir():
         fail(f"data folder '{data_dir}' not found")
+    before = load_uncached(data_dir).issues
+    saved = snapshot(data_dir)
     try:
         path = make()
     except ScaffoldError as exc:
         fail(str(exc))
-    result = load_uncached(data_dir)
-    todo = [i for i in result.issues if i.code == "placeholder" and i.file.endswith(path.name)]
-    click.echo(f"added to {path}; fill in the {len(todo)} TODO field(s) it marks:")
-    click.echo(format_text(todo))
-    if errors(result.issues):
-        click.echo(format_text(errors(result.issues)), err=True)
-        sys.exit(1)
+    added = new_issues(before, load_uncached(data_dir).issues)
+    if errors(added):
+        restore(data_dir, saved)
+        click.echo(format_text(errors(added)), err=True)
+        fail("the new entry would not validate, so nothing was changed", 1)
+    click.echo(f"added to {path}; the validator flags what is left to fill in:")
+    click.echo(format_text(added))
 
 
 @new.command("role")
@@ -369,6 +454,10 @@ def pdf(out: Path, site_dir: Path | None, config: Path) -> None:
         from macros.browser import INSTALL_HINT
 
         fail(INSTALL_HINT)
+    if site_dir is None and not config.is_file():
+        fail(f"MkDocs config '{config}' not found")
+    if site_dir is not None and not site_dir.is_dir():
+        fail(f"site folder '{site_dir}' not found")
     with tempfile.TemporaryDirectory(prefix="playbook-pdf-") as tmp:
         try:
             site = site_dir or run_build(Path(tmp, "site"), config=config)

@@ -11,16 +11,15 @@ import io
 import subprocess
 import tarfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from macros.render.markdown import text
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from pydantic import BaseModel
 
-    from macros.model import Playbook
+    from macros.model import Criterion, Playbook
 
 
 class RevisionError(Exception):
@@ -60,6 +59,14 @@ def resolve_revision(repo: Path, revision: str) -> str:
     return proc.stdout.decode().strip()
 
 
+def work_tree(repo: Path) -> Path:
+    """The root of the git work tree holding ``repo``; RevisionError outside one."""
+    proc = _git(repo, "rev-parse", "--show-toplevel")
+    if proc.returncode != 0:
+        raise RevisionError(f"'{repo}' is not inside a git repository")
+    return Path(proc.stdout.decode().strip())
+
+
 def load_revision(repo: Path, revision: str, data_path: str, into: Path) -> Path:
     """Extract ``data_path`` (relative to the repository root) at ``revision`` into ``into``."""
     commit = resolve_revision(repo, revision)
@@ -77,11 +84,38 @@ def load_revision(repo: Path, revision: str, data_path: str, into: Path) -> Path
 # --------------------------------------------------------------------------------------------
 
 
-def _short(value: Any) -> str:
-    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
-        return ", ".join(str(v) for v in value) or "(none)"
-    shown = str(value).replace("\n", " ")
-    return shown if len(shown) <= 80 else shown[:77] + "..."
+_WIDTH = 80
+
+
+def _flat(value: Any) -> str:
+    """A value on one line: lists as ``a, b``, mappings as ``k: v; k2: v2``."""
+    if value is None or value in ([], {}, ""):
+        return "(none)"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_flat(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_flat(v) for v in value)
+    return " ".join(str(value).split())
+
+
+def _excerpts(before: str, after: str) -> tuple[str, str]:
+    """Both values, cut to the part that differs when they are too long to show whole."""
+    if len(before) <= _WIDTH and len(after) <= _WIDTH:
+        return before, after
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    start = max(0, start - 20)
+
+    def cut(value: str) -> str:
+        middle = value[start : len(value) - max(0, end - 20)]
+        middle = middle if len(middle) <= _WIDTH else middle[: _WIDTH - 1] + "…"
+        return ("…" if start else "") + middle + ("…" if end > 20 else "")
+
+    return cut(before), cut(after)
 
 
 def _field_changes(old: BaseModel, new: BaseModel, skip: tuple[str, ...] = ()) -> list[str]:
@@ -91,7 +125,8 @@ def _field_changes(old: BaseModel, new: BaseModel, skip: tuple[str, ...] = ()) -
     for key in sorted(set(a) | set(b)):
         if key in skip or key == "id" or a.get(key) == b.get(key):
             continue
-        out.append(f"{key}: {_short(a.get(key))} → {_short(b.get(key))}")
+        before, after = _excerpts(_flat(a.get(key)), _flat(b.get(key)))
+        out.append(f"{key}: {before} → {after}")
     return out
 
 
@@ -124,6 +159,15 @@ def _responsibilities(pb: Playbook) -> dict[str, set[tuple[str, str]]]:
     return held
 
 
+_OPERATORS = {">=": "≥", "<=": "≤", "==": "="}
+
+
+def _bound(criterion: Criterion) -> str:
+    """``≥ 0.75`` for a criterion (Unicode signs: ``>`` would be escaped in Markdown)."""
+    sign = _OPERATORS.get(criterion.operator, criterion.operator)
+    return f"{sign} {criterion.threshold:g}{criterion.unit}"
+
+
 def _criteria_changes(old: Playbook, new: Playbook) -> list[Change]:
     changes = []
     for gid in sorted(set(old.gates) & set(new.gates)):
@@ -133,26 +177,26 @@ def _criteria_changes(old: Playbook, new: Playbook) -> list[Change]:
         for metric in sorted(set(before) | set(after)):
             b, a = before.get(metric), after.get(metric)
             if b is None and a is not None:
-                details.append(f"added: {metric} {a.operator} {a.threshold:g}{a.unit}")
+                details.append(f"added: {metric} {_bound(a)}")
             elif a is None and b is not None:
-                details.append(f"removed: {metric} {b.operator} {b.threshold:g}{b.unit}")
-            elif (
-                a is not None
-                and b is not None
-                and (a.operator, a.threshold)
-                != (
-                    b.operator,
-                    b.threshold,
-                )
-            ):
-                details.append(
-                    f"{metric}: {b.operator} {b.threshold:g}{b.unit} → "
-                    f"{a.operator} {a.threshold:g}{a.unit}"
-                )
+                details.append(f"removed: {metric} {_bound(b)}")
+            elif a is not None and b is not None and _bound(a) != _bound(b):
+                details.append(f"{metric}: {_bound(b)} → {_bound(a)}")
         if details:
-            changes.append(
-                Change("Gate criteria", f"{new.gates[gid].name} ({gid})", "changed", tuple(details))
-            )
+            label = f"{new.gates[gid].name} ({gid})"
+            changes.append(Change("Gate criteria", label, "changed", tuple(details)))
+    return changes
+
+
+def _moved_tasks(old: Playbook, new: Playbook) -> list[Change]:
+    """Tasks that moved to another phase or sub-phase."""
+    before = {t.id: (p.id, s.id) for p, s, t in old.tasks()}
+    changes = []
+    for phase, sub, task in new.tasks():
+        was = before.get(task.id)
+        if was is not None and was != (phase.id, sub.id):
+            detail = f"moved: {was[0]} / {was[1]} → {phase.id} / {sub.id}"
+            changes.append(Change("Tasks", f"{task.name} ({task.id})", "changed", (detail,)))
     return changes
 
 
@@ -187,9 +231,19 @@ def diff_playbooks(old: Playbook, new: Playbook) -> list[Change]:
                     tuple(f"{letter} on {names[t]} ({t})" for t, letter in lost),
                 )
             )
+    meta = _field_changes(old.meta, new.meta)
+    if meta:
+        changes.append(Change("Playbook", new.meta.title, "changed", tuple(meta)))
+    changes += _records(
+        "Phases",
+        {p.id: p for p in old.phases},
+        {p.id: p for p in new.phases},
+        skip=("sub_phases",),
+    )
     old_tasks = {t.id: t for _, _, t in old.tasks()}
     new_tasks = {t.id: t for _, _, t in new.tasks()}
     changes += _records("Tasks", old_tasks, new_tasks, skip=("raci",))
+    changes += _moved_tasks(old, new)
     changes += _records("Roles", old.roles, new.roles)
     changes += _records("Gates", old.gates, new.gates, skip=("criteria",))
     changes += _criteria_changes(old, new)
@@ -197,6 +251,7 @@ def diff_playbooks(old: Playbook, new: Playbook) -> list[Change]:
     changes += _records("Controls", old.controls, new.controls, name="title")
     changes += _records("Use cases", old.use_cases, new.use_cases, name="title")
     changes += _records("Components", old.components, new.components)
+    changes += _records("Evaluations", old.evaluations, new.evaluations, name="title")
     for cid in sorted(set(old.capabilities) & set(new.capabilities)):
         a, b = old.capabilities[cid], new.capabilities[cid]
         if (a.current, a.target) != (b.current, b.target):
@@ -219,8 +274,10 @@ def diff_playbooks(old: Playbook, new: Playbook) -> list[Change]:
 
 
 SECTIONS = (
+    "Playbook",
     "Responsibilities",
     "Roles",
+    "Phases",
     "Tasks",
     "Gates",
     "Gate criteria",
@@ -230,17 +287,25 @@ SECTIONS = (
     "Components",
     "Maturity",
     "Capabilities",
+    "Evaluations",
 )
+
+
+def _code(value: str) -> str:
+    """``value`` as a Markdown code span (no escaping applies inside one)."""
+    return "`" + value.replace("`", "'") + "`"
 
 
 def render_changes(changes: list[Change], base: str, head: str) -> str:
     """The Markdown report for a pull request."""
-    lines = [f"## Playbook data changes: `{text(base)}` → `{text(head)}`", ""]
+    lines = [f"## Playbook data changes: {_code(base)} → {_code(head)}", ""]
     if not changes:
         lines.append("No change to the playbook data.")
         return "\n".join(lines) + "\n"
     counts = {s: sum(1 for c in changes if c.section == s) for s in SECTIONS}
-    lines.append(", ".join(f"{n} {s.lower()}" for s, n in counts.items() if n) + " changed.")
+    lines.append(
+        "Changed: " + ", ".join(f"{s.lower()} ({n})" for s, n in counts.items() if n) + "."
+    )
     for section in SECTIONS:
         entries = [c for c in changes if c.section == section]
         if not entries:

@@ -5,18 +5,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections import Counter
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from macros import model as m
 from macros.render.markdown import table, text
+from macros.revisions import source_date_epoch
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-By = Literal["task", "role"]
+By = Literal["task", "role", "phase"]
 LETTERS = ("R", "A", "S", "C", "I")
 
 
@@ -80,9 +83,16 @@ def rollup_table(pb: m.Playbook) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def raci_table(pb: m.Playbook, by: By = "task") -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the RACI by task, by role, or the roll-up by phase."""
+    if by == "task":
+        return raci_by_task(pb)
+    return raci_by_role(pb) if by == "role" else rollup_table(pb)
+
+
 def raci_csv(pb: m.Playbook, by: By = "task") -> str:
-    """The RACI document as CSV, by task or by role."""
-    header, rows = raci_by_task(pb) if by == "task" else raci_by_role(pb)
+    """The RACI document as CSV: by task, by role, or the roll-up by phase."""
+    header, rows = raci_table(pb, by)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -91,7 +101,10 @@ def raci_csv(pb: m.Playbook, by: By = "task") -> str:
 
 
 def raci_markdown(pb: m.Playbook, by: By = "task") -> str:
-    """The RACI document as Markdown: by task (a table per phase) or by role, plus the roll-up."""
+    """The RACI document as Markdown: by task (a table per phase) or by role, plus the roll-up.
+
+    ``by="phase"`` gives the roll-up alone.
+    """
     parts = [f"# {text(pb.meta.title)}: RACI\n"]
     if by == "task":
         header, rows = raci_by_task(pb)
@@ -99,7 +112,7 @@ def raci_markdown(pb: m.Playbook, by: By = "task") -> str:
             parts.append(f"\n## {text(phase.name)}\n\n")
             phase_rows = [r for r in rows if r[0] == phase.name]
             parts.append(table(header[1:], ([text(c) for c in r[1:]] for r in phase_rows)))
-    else:
+    elif by == "role":
         header, rows = raci_by_role(pb)
         for role in pb.roles.values():
             role_rows = [r for r in rows if r[0] == role.name]
@@ -143,11 +156,40 @@ def raci_xlsx(pb: m.Playbook, path: Path) -> None:
             cell.font = Font(bold=True)
         for row in body:
             sheet.append(row)
+        for line in sheet.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # data, never a formula
         sheet.freeze_panes = "A2"
-    # Fixed document properties keep the file reproducible.
-    workbook.properties.creator = pb.meta.organization
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    path.write_bytes(_reproducible_xlsx(workbook, pb.meta.organization))
+
+
+def _reproducible_xlsx(workbook: Any, creator: str) -> bytes:
+    """The workbook's bytes, identical for identical data.
+
+    ``Workbook.save`` stamps the document and every zip entry with the clock; here both get
+    ``$SOURCE_DATE_EPOCH``, or 1980-01-01 (the zip format's first day) when it is unset.
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
+    stamp = datetime.fromtimestamp(source_date_epoch() or _ZIP_EPOCH, tz=UTC)
+    workbook.properties.creator = creator
+    workbook.properties.created = workbook.properties.modified = stamp.replace(tzinfo=None)
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w") as archive:
+        ExcelWriter(workbook, archive).write_data()
+    out = io.BytesIO()
+    date_time = stamp.timetuple()[:6]
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info))
+    return out.getvalue()
+
+
+_ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,25 +228,47 @@ class ExportArchitecture(BaseModel):
     flows: dict[str, m.Flow]
 
 
+class ExportMeta(m.PlaybookMeta):
+    """data/playbook.yaml, with the scales and lists the records refer to by id."""
+
+    tool_categories: dict[str, m.Capability] = Field(description="Tool category id to category.")
+    sources: dict[str, m.Source] = Field(description="Source id to the regulation controls cite.")
+    maturity_levels: dict[int, m.MaturityLevel] = Field(description="The 0-4 maturity scale.")
+    evaluation_criteria: dict[str, m.EvaluationCriterion] = Field(
+        description="The weighted criteria tool evaluations score against."
+    )
+
+
+class ExportPhase(m.Phase):
+    """A lifecycle phase with its computed RACI roll-up."""
+
+    raci_rollup: dict[str, dict[str, int]] = Field(
+        description="Role id to letter to the number of the phase's tasks where it holds it."
+    )
+
+
 class ExportDocument(BaseModel):
-    """The whole validated playbook as one JSON document."""
+    """The whole validated playbook as one JSON document.
+
+    Records are keyed by id, as in the data, and carry their ``id``. Computed values: each
+    phase's RACI roll-up, and each evaluation's weighted totals and ranking.
+    """
 
     model_config = ConfigDict(extra="forbid")
-    playbook: m.PlaybookMeta
+    playbook: ExportMeta = Field(description="What the playbook is, its rules and scales.")
     roles: dict[str, m.Role]
-    phases: list[m.Phase]
+    phases: list[ExportPhase] = Field(
+        description="The lifecycle in order: sub-phases, their tasks, each task's RACI."
+    )
     use_cases: dict[str, m.UseCase]
-    categories: dict[str, m.Capability]
     tools: dict[str, m.Tool]
     architecture: ExportArchitecture
     gates: dict[str, m.Gate]
-    sources: dict[str, m.Source]
     controls: dict[str, m.Control]
-    maturity_levels: dict[int, m.MaturityLevel]
-    capabilities: dict[str, m.CapabilityGap]
-    criteria: dict[str, m.EvaluationCriterion]
+    capabilities: dict[str, m.CapabilityGap] = Field(
+        description="The gap analysis: capabilities rated on the maturity scale."
+    )
     evaluations: dict[str, ScoredEvaluation]
-    raci_rollup: dict[str, dict[str, dict[str, int]]]
 
 
 def scored_evaluation(pb: m.Playbook, ev: m.Evaluation) -> ScoredEvaluation:
@@ -229,24 +293,26 @@ def scored_evaluation(pb: m.Playbook, ev: m.Evaluation) -> ScoredEvaluation:
 
 def export_document(pb: m.Playbook) -> dict[str, Any]:
     """The JSON-ready export of the whole playbook, computed values included."""
+    rollup = raci_rollup(pb)
     doc = ExportDocument(
-        playbook=pb.meta,
+        playbook=ExportMeta(
+            **dict(pb.meta),
+            tool_categories=pb.categories,
+            sources=pb.sources,
+            maturity_levels=pb.maturity_levels,
+            evaluation_criteria=pb.criteria,
+        ),
         roles=pb.roles,
-        phases=pb.phases,
+        phases=[ExportPhase(**dict(p), raci_rollup=rollup[p.id]) for p in pb.phases],
         use_cases=pb.use_cases,
-        categories=pb.categories,
         tools=pb.tools,
         architecture=ExportArchitecture(
             environments=pb.environments, components=pb.components, flows=pb.flows
         ),
         gates=pb.gates,
-        sources=pb.sources,
         controls=pb.controls,
-        maturity_levels=pb.maturity_levels,
         capabilities=pb.capabilities,
-        criteria=pb.criteria,
         evaluations={e.id: scored_evaluation(pb, e) for e in pb.evaluations.values()},
-        raci_rollup=raci_rollup(pb),
     )
     return doc.model_dump(mode="json", by_alias=True)
 

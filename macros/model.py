@@ -11,13 +11,14 @@ Fields documented as **Markdown** are rendered as Markdown; every other string i
 from __future__ import annotations
 
 import functools
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
 Slug = Annotated[
     str,
@@ -41,6 +42,8 @@ DeploymentPattern = Literal["batch", "online", "shadow", "champion_challenger", 
 UseCaseStatus = Literal["proposed", "development", "validation", "production", "retired"]
 
 MARKDOWN_NOTE = " Markdown."
+#: Where :meth:`Playbook.task_index` keeps its index in the instance ``__dict__``.
+_TASK_INDEX = "_task_index_cache"
 
 
 class Record(BaseModel):
@@ -131,7 +134,18 @@ class PlaybookMeta(Record):
     organization: Text = Field(description="The firm the playbook belongs to.")
     version: Text = Field(description="The playbook's own version, e.g. 2026.2.")
     summary: Markdown = Field(description="One paragraph on what the playbook is." + MARKDOWN_NOTE)
-    owners: list[Slug] = Field(min_length=1, description="Role ids that own the playbook.")
+    owners: list[Slug] = Field(
+        min_length=1,
+        description="Role ids that own the playbook; the first owns every page no other rule gives"
+        " an owner.",
+    )
+    file_owners: dict[str, Slug] = Field(
+        default_factory=dict,
+        description="Data file (path under data/, e.g. gates.yaml) to the role id that owns the"
+        " pages generated from it. Role pages belong to their role, use-case pages to the use"
+        " case's owner, and an unlisted lifecycle file's page to the role Accountable for most"
+        " of its tasks.",
+    )
     repo_url: Annotated[str, StringConstraints(pattern=r"^https?://")] = Field(
         description="The source repository, used for 'edit this data' links."
     )
@@ -576,9 +590,21 @@ class Playbook(Record):
             for sub, task in phase.tasks():
                 yield phase, sub, task
 
-    def task_index(self) -> dict[str, tuple[Phase, SubPhase, Task]]:
-        """Task id to its (phase, sub-phase, task)."""
-        return {task.id: (phase, sub, task) for phase, sub, task in self.tasks()}
+    def task_index(self) -> Mapping[str, tuple[Phase, SubPhase, Task]]:
+        """Task id to its (phase, sub-phase, task); read-only, built once per playbook.
+
+        Every task link asks for it, so rebuilding it per call made page generation quadratic
+        in the number of tasks. The index is kept in the instance ``__dict__`` beside the
+        fields (pydantic ignores such keys when comparing and dumping) together with the
+        ``phases`` list it was built from: a ``model_copy`` that replaces the phases builds
+        its own.
+        """
+        cached = self.__dict__.get(_TASK_INDEX)
+        if cached is None or cached[0] is not self.phases:
+            index = {task.id: (phase, sub, task) for phase, sub, task in self.tasks()}
+            cached = (self.phases, MappingProxyType(index))
+            self.__dict__[_TASK_INDEX] = cached
+        return cached[1]  # type: ignore[no-any-return]
 
     def weighted_total(self, candidate: Candidate) -> float:
         """A candidate's weighted score on a 1-5 scale (weights sum to 100)."""

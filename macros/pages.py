@@ -7,12 +7,18 @@ text), so tests can hand in a stub.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
+from macros.issues import Issue
+from macros.loader import suggest
 from macros.render import links
 from macros.render.architecture import render_architecture
 from macros.render.common import CHAPTER_SLOT, roles_in_order
@@ -22,7 +28,12 @@ from macros.render.gaps import render_gap_analysis
 from macros.render.governance import render_controls, render_gates, render_traceability
 from macros.render.home import audiences_from_docs, lifecycle_diagram, render_home
 from macros.render.process import render_phase_page, render_process_overview
-from macros.render.raci import render_raci_matrix, render_raci_rollup
+from macros.render.raci import (
+    matrix_is_split,
+    render_raci_index,
+    render_raci_matrix,
+    render_raci_rollup,
+)
 from macros.render.reference import MODEL_SOURCE, render_data_reference
 from macros.render.roles import render_role_page, render_roles_index
 from macros.render.svg import diagram_html
@@ -30,9 +41,8 @@ from macros.render.tools import render_overlay, render_tool_catalog
 from macros.render.usecases import render_use_case, render_use_cases_index
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
-    from macros.issues import Issue
     from macros.model import Playbook
 
 
@@ -48,6 +58,10 @@ class Page:
         chapter: Source URI of a hand-written chapter to merge in, when the data names one.
         search: False to keep the page out of the search index (bulky matrices).
         wide: True to hide the table of contents, leaving the width to a wide table.
+        owner: The role id that owns the page (see :func:`page_owner`).
+        updated_from: Repository paths the page is made from (folders too): it is dated by the
+            last commit among them and its chapter. Generated pages cross-reference every data
+            file, so by default the whole data folder.
     """
 
     src_uri: str
@@ -57,6 +71,8 @@ class Page:
     chapter: str | None = None
     search: bool = True
     wide: bool = False
+    owner: str = ""
+    updated_from: tuple[str, ...] = ("data",)
 
     def compose(self, chapter: str | None = None) -> str:
         """The final Markdown, with ``chapter`` (hand-written Markdown) in the chapter slot.
@@ -74,7 +90,9 @@ class Page:
         chapter_body = _H1.sub("", chapter_body, count=1).strip()
         content = self.content if CHAPTER_SLOT in self.content else _slot_after_note(self.content)
         head, tail = content.split(CHAPTER_SLOT, 1)
-        meta = "\n".join([front, *self._meta()] if front else self._meta())
+        # An owner the chapter names wins over the one the data gives the page.
+        lines = self._meta(owner="owner" not in _front_matter_keys(front), chapter=self.chapter)
+        meta = "\n".join([front, *lines] if front else lines)
         return (
             (f"---\n{meta}\n---\n\n" if meta else "")
             + _raw(head)
@@ -82,15 +100,27 @@ class Page:
             + _raw(tail)
         )
 
-    def _meta(self) -> list[str]:
-        """Front matter lines for the page's settings."""
+    def _meta(self, *, owner: bool = True, chapter: str | None = None) -> list[str]:
+        """Front matter lines for the page's settings, its owner and what it is made from."""
         lines = [] if self.search else ["search:", "  exclude: true"]
-        return lines + (["hide:", "  - toc"] if self.wide else [])
+        lines += ["hide:", "  - toc"] if self.wide else []
+        lines += [f"owner: {self.owner}"] if owner and self.owner else []
+        sources = [*self.updated_from, *([f"docs/{chapter}"] if chapter else [])]
+        return [*lines, f"updated_from: {json.dumps(sources)}"]
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.DOTALL)
+_OWNER = re.compile(r"^(owner:[ \t]*)(.*)$", re.MULTILINE)
 _H1 = re.compile(r"\A\s*#\s[^\n]*\n")
 _NOTE_END = "not this page.\n\n"
+
+
+def _front_matter_keys(front: str) -> set[str]:
+    try:
+        meta = yaml.safe_load(front) if front else None
+    except yaml.YAMLError:
+        return set()
+    return set(meta) if isinstance(meta, dict) else set()
 
 
 def split_front_matter(markdown: str) -> tuple[str, str]:
@@ -128,6 +158,7 @@ def _page(
     chapter: str | None = None,
     search: bool = True,
     wide: bool = False,
+    owner: str | None = None,
 ) -> Page:
     return Page(
         src_uri=src_uri,
@@ -137,7 +168,58 @@ def _page(
         chapter=chapter,
         search=search,
         wide=wide,
+        owner=owner or page_owner(pb, edit_key),
     )
+
+
+def page_owner(pb: Playbook, edit_key: str) -> str:
+    """The role that owns a page generated from the data file ``edit_key`` names.
+
+    Role and use-case pages are owned by their role and the use case's owner (their callers
+    say so). Any other page: the data file's entry in ``file_owners`` (data/playbook.yaml);
+    else, for a phase page, the role Accountable for most of the phase's tasks (the first in
+    roles.yaml on a tie); else the first of the playbook's ``owners``.
+    """
+    path = pb.files.get(edit_key, "").removeprefix("data/")
+    if path and path in pb.meta.file_owners:
+        return pb.meta.file_owners[path]
+    phase = next((p for p in pb.phases if f"phase:{p.id}" == edit_key), None)
+    if phase is not None:
+        counts = Counter(a for _, task in phase.tasks() for a in task.raci.accountable)
+        return max(pb.roles, key=lambda role: counts[role])
+    return pb.meta.owners[0]
+
+
+def check_page_owners(
+    pb: Playbook, docs: Mapping[str, str], chapters: Collection[str], folder: str = "docs"
+) -> list[Issue]:
+    """Hand-written pages name a known role as ``owner`` in their front matter.
+
+    A chapter merged into a generated page may leave it out: it takes the page's owner.
+
+    Args:
+        pb: The validated playbook.
+        docs: Hand-written pages, source URI to Markdown.
+        chapters: Source URIs of the pages merged into generated ones.
+        folder: The docs folder as the issues should name it.
+    """
+    found = []
+    for uri, markdown in sorted(docs.items()):
+        match = _FRONT_MATTER.match(markdown)
+        owner = _OWNER.search(match.group(1)) if match else None
+        file = f"{folder}/{uri}"
+        if owner is None:
+            if uri not in chapters:
+                message = "no owner: add 'owner: <role id>' to the page's front matter"
+                found.append(Issue(file, 1, 1, "error", "missing-owner", message))
+            continue
+        role = owner.group(2).strip().strip("'\"")
+        if role not in pb.roles:
+            line = 2 + match.group(1).count("\n", 0, owner.start())  # type: ignore[union-attr]
+            message = f"unknown owner role '{role}'{suggest(role, sorted(pb.roles))}"
+            column = len(owner.group(1)) + 1
+            found.append(Issue(file, line, column, "error", "unknown-ref", message))
+    return found
 
 
 def generated_pages(
@@ -157,14 +239,7 @@ def generated_pages(
     docs = docs or {}
     pages: list[Page] = [
         _page(pb, links.ROLES, render_roles_index(pb, links.ROLES), "roles.yaml"),
-        _page(
-            pb,
-            links.RACI_MATRIX,
-            render_raci_matrix(pb, links.RACI_MATRIX),
-            "roles.yaml",
-            search=False,
-            wide=True,
-        ),
+        *_raci_matrix_pages(pb),
         _page(
             pb,
             links.RACI_ROLLUP,
@@ -176,7 +251,9 @@ def generated_pages(
     ]
     for role in roles_in_order(pb):
         uri = links.role_page(role.id)
-        pages.append(_page(pb, uri, render_role_page(pb, uri, role.id), "roles.yaml"))
+        pages.append(
+            _page(pb, uri, render_role_page(pb, uri, role.id), "roles.yaml", owner=role.id)
+        )
 
     overview = render_process_overview(pb, links.PROCESS, lifecycle_diagram(pb, links.PROCESS, svg))
     # Overview pages draw on many files: the note lists them all, and no edit button picks one.
@@ -206,7 +283,7 @@ def generated_pages(
         caption = f"The {use_case.title} pipeline: its lifecycle steps and stage gates."
         diagram = diagram_html(svg(to_dot_use_case_pipeline(pb, use_case, uri)), caption)
         content = render_use_case(pb, uri, use_case.id, diagram)
-        pages.append(_page(pb, uri, content, f"use_case:{use_case.id}"))
+        pages.append(_page(pb, uri, content, f"use_case:{use_case.id}", owner=use_case.owner))
 
     pages += _technology_and_governance(pb, svg)
     pages += [
@@ -215,6 +292,8 @@ def generated_pages(
             "Data model reference",
             render_data_reference(pb, links.DATA_REFERENCE),
             edit_path=MODEL_SOURCE,
+            owner=page_owner(pb, ""),
+            updated_from=(MODEL_SOURCE,),
         ),
     ]
 
@@ -227,6 +306,19 @@ def generated_pages(
         available,
     )
     return [_page(pb, links.HOME, home, "playbook.yaml"), *pages]
+
+
+def _raci_matrix_pages(pb: Playbook) -> list[Page]:
+    """The RACI matrix: one page, or an index and one page per phase when it is too big."""
+    if not matrix_is_split(pb):
+        matrix = render_raci_matrix(pb, links.RACI_MATRIX)
+        return [_page(pb, links.RACI_MATRIX, matrix, "roles.yaml", search=False, wide=True)]
+    pages = [_page(pb, links.RACI_MATRIX, render_raci_index(pb, links.RACI_MATRIX), "roles.yaml")]
+    for phase in pb.phases:
+        uri = links.raci_phase_page(phase.id)
+        matrix = render_raci_matrix(pb, uri, phase.id)
+        pages.append(_page(pb, uri, matrix, f"phase:{phase.id}", search=False, wide=True))
+    return pages
 
 
 def _technology_and_governance(pb: Playbook, svg: Callable[[str], str]) -> list[Page]:
@@ -261,7 +353,14 @@ def _technology_and_governance(pb: Playbook, svg: Callable[[str], str]) -> list[
         ),
         _page(pb, links.GATES, render_gates(pb, links.GATES), "gates.yaml"),
         _page(pb, links.CONTROLS, render_controls(pb, links.CONTROLS), "controls.yaml"),
-        _page(pb, links.TRACEABILITY, render_traceability(pb, links.TRACEABILITY), "controls.yaml"),
+        # A cross-reference matrix of the controls page: bulky, and nothing in it to search for.
+        _page(
+            pb,
+            links.TRACEABILITY,
+            render_traceability(pb, links.TRACEABILITY),
+            "controls.yaml",
+            search=False,
+        ),
     ]
 
 
@@ -280,6 +379,13 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+#: Folders whose pages form a sub-section of their section's nav, with its label.
+SUB_SECTIONS: dict[str, str] = {
+    "people/raci/": "RACI matrix by phase",
+    "people/roles/": "Role pages",
+}
+
+
 def _index_first(uris: Iterable[str]) -> list[str]:
     return sorted(uris, key=lambda u: (posixpath.basename(u) != "index.md", u))
 
@@ -289,9 +395,9 @@ def build_nav(pages: Sequence[Page], hand_written: Iterable[str]) -> list[Any]:
 
     Entries are bare source URIs, so MkDocs takes each title from the page's rendered (and
     escaped) H1. In each folder an ``index.md`` comes first (it becomes the section's page),
-    then the generated pages, then the hand-written ones by name; role pages get their own
-    sub-section. Pages outside the known folders go to the end of Guides, so the nav leaves
-    none out.
+    then the generated pages, then the hand-written ones by name; role pages and the pages of a
+    split RACI matrix get their own sub-sections (:data:`SUB_SECTIONS`). Pages outside the
+    known folders go to the end of Guides, so the nav leaves none out.
     """
     generated = [p.src_uri for p in pages]
     written = sorted(set(hand_written) - set(generated))
@@ -309,12 +415,16 @@ def build_nav(pages: Sequence[Page], hand_written: Iterable[str]) -> list[Any]:
             ]
             placed.update(ours)
             index = [u for u in ours if u == f"{folder}index.md"]
-            roles = [u for u in ours if u.startswith("people/roles/")]
-            rest = [u for u in generated if u in ours and u not in index + roles]
-            rest += [u for u in written if u in ours and u not in index + roles + rest]
+            nested = {
+                sub: [u for u in ours if u.startswith(sub)]
+                for sub in SUB_SECTIONS
+                if sub.startswith(folder)
+            }
+            apart = set(index).union(*nested.values())
+            rest = [u for u in generated if u in ours and u not in apart]
+            rest += [u for u in written if u in ours and u not in apart and u not in rest]
             items += index + rest
-            if roles:
-                items.append({"Role pages": roles})
+            items += [{SUB_SECTIONS[sub]: uris} for sub, uris in nested.items() if uris]
         if label == SECTIONS[-1][0]:
             leftovers = [u for u in written if u not in placed]
             placed.update(leftovers)
@@ -332,6 +442,20 @@ def build_nav(pages: Sequence[Page], hand_written: Iterable[str]) -> list[Any]:
 def data_dir(config_file: str | Path, extra: Mapping[str, Any]) -> Path:
     """The playbook's data folder: ``extra.playbook_data`` (default ``data``) next to mkdocs.yml."""
     return Path(config_file).parent / str(extra.get("playbook_data") or "data")
+
+
+def source_path(name: str, config_file: str | Path, extra: Mapping[str, Any], docs: str) -> Path:
+    """Where a path of :attr:`Page.updated_from` is on disk.
+
+    ``data`` and ``data/...`` are in the data folder, ``docs/...`` in the docs folder
+    (``docs``), anything else next to mkdocs.yml: the folders may be configured elsewhere.
+    """
+    head, _, rest = name.partition("/")
+    if head == "data":
+        return data_dir(config_file, extra) / rest
+    if head == "docs":
+        return Path(docs) / rest
+    return Path(config_file).parent / name
 
 
 def diagram_cache_dir(config_file: str | Path) -> Path:

@@ -8,6 +8,7 @@ which the validator reports as warnings: never silently published, never an erro
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -16,7 +17,10 @@ from macros.loader import load_playbook
 from macros.schema import modeline
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
     from pathlib import Path
+
+    from macros.issues import Issue
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -25,8 +29,29 @@ class ScaffoldError(Exception):
     """The entry cannot be added (bad id, duplicate, unknown parent)."""
 
 
+class _Dumper(yaml.SafeDumper):
+    """The data files' style: ``[a, b]`` for lists of scalars, other lists indented under
+    their key."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.SequenceNode:
+    flow = all(not isinstance(item, dict | list) for item in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)
+
+
+def to_yaml(record: dict[str, Any]) -> str:
+    """``record`` as YAML in the style of the data files."""
+    return yaml.dump(record, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
+
+
 def _dump(record: dict[str, Any], indent: int) -> str:
-    text = yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=88)
+    text = to_yaml(record)
     pad = " " * indent
     return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
 
@@ -42,6 +67,10 @@ def _mapping_node(path: Path, keys: tuple[str, ...]) -> yaml.MappingNode:
         node = match[0]
     if not isinstance(node, yaml.MappingNode) or not node.value:
         raise ScaffoldError(f"{path}: '{'.'.join(keys)}' is not a non-empty mapping")
+    if node.flow_style:
+        raise ScaffoldError(
+            f"{path}: '{'.'.join(keys)}' is a flow mapping ({{...}}); make it a block"
+        )
     return node
 
 
@@ -69,12 +98,47 @@ def insert_record(
 
 
 def _check_id(kind: str, record_id: str, existing: set[str]) -> None:
-    if not SLUG.match(record_id):
+    if not SLUG.match(record_id) or len(record_id) > 64:
         raise ScaffoldError(
-            f"'{record_id}' is not a valid {kind} id: use lower-case letters, digits and _"
+            f"'{record_id}' is not a valid {kind} id: start with a letter, then use up to 64"
+            " lower-case letters, digits and _"
         )
     if record_id in existing:
         raise ScaffoldError(f"a {kind} with id '{record_id}' already exists")
+
+
+def _check_text(**values: str) -> None:
+    for option, value in values.items():
+        if not value.strip():
+            raise ScaffoldError(f"--{option.replace('_', '-')} must not be empty")
+
+
+def snapshot(data_dir: Path) -> dict[Path, bytes]:
+    """Every file under ``data_dir`` and its bytes, to undo a scaffold with :func:`restore`."""
+    return {p: p.read_bytes() for p in sorted(data_dir.rglob("*")) if p.is_file()}
+
+
+def restore(data_dir: Path, saved: Mapping[Path, bytes]) -> None:
+    """Put ``data_dir`` back as :func:`snapshot` found it: changed files back, new ones gone."""
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_file() and path not in saved:
+            path.unlink()
+    for path, content in saved.items():
+        if not path.is_file() or path.read_bytes() != content:
+            path.write_bytes(content)
+
+
+def new_issues(before: Iterable[Issue], after: Iterable[Issue]) -> list[Issue]:
+    """The issues of ``after`` that ``before`` did not have, wherever their lines moved."""
+    seen = Counter((i.file, i.severity, i.code, i.message) for i in before)
+    added = []
+    for issue in sorted(after):
+        key = (issue.file, issue.severity, issue.code, issue.message)
+        if seen[key]:
+            seen[key] -= 1
+        else:
+            added.append(issue)
+    return added
 
 
 def _playbook(data_dir: Path) -> Any:
@@ -86,6 +150,7 @@ def _playbook(data_dir: Path) -> Any:
 
 def new_role(data_dir: Path, role_id: str, name: str, team: str, line: int) -> Path:
     """Add a role to ``roles.yaml``."""
+    _check_text(name=name, team=team)
     pb = _playbook(data_dir)
     _check_id("role", role_id, set(pb.roles))
     path = data_dir / "roles.yaml"
@@ -105,6 +170,7 @@ def new_role(data_dir: Path, role_id: str, name: str, team: str, line: int) -> P
 
 def new_tool(data_dir: Path, tool_id: str, name: str, category: str, owner: str) -> Path:
     """Add a tool (status ``assess``) to ``tools.yaml``."""
+    _check_text(name=name)
     pb = _playbook(data_dir)
     _check_id("tool", tool_id, set(pb.tools))
     if category not in pb.categories:
@@ -139,6 +205,7 @@ def new_task(
     responsible: str,
 ) -> Path:
     """Add a task to a sub-phase of a lifecycle phase file."""
+    _check_text(name=name)
     pb = _playbook(data_dir)
     _check_id("task", task_id, {t.id for _, _, t in pb.tasks()})
     phases = {p.id: p for p in pb.phases}
@@ -171,6 +238,7 @@ def new_task(
 
 def new_use_case(data_dir: Path, use_case_id: str, title: str, owner: str) -> Path:
     """Create ``use_cases/<id>.yaml`` with every required field."""
+    _check_text(title=title)
     pb = _playbook(data_dir)
     _check_id("use case", use_case_id, set(pb.use_cases))
     if owner not in pb.roles:
@@ -218,6 +286,6 @@ def new_use_case(data_dir: Path, use_case_id: str, title: str, owner: str) -> Pa
         "architecture": todo,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=88)
+    text = to_yaml(record)
     path.write_text(modeline(f"use_cases/{use_case_id}.yaml") + "\n" + text, encoding="utf-8")
     return path

@@ -1,10 +1,17 @@
-"""Builders shared by the tests: data-folder copies, the invalid-case format, YAML edits."""
+"""Builders shared by the tests: data-folder copies, the invalid-case format, YAML edits,
+fixture projects, site-tree digests and a local HTTP server.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import functools
+import hashlib
+import http.server
 import json
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +22,7 @@ from macros.loader import load_uncached
 from macros.sourcemap import load_yaml
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator, Mapping
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -158,3 +165,158 @@ def rewrite(data_dir: Path, relative: str, edit: Callable[[Any], Any]) -> None:
     data = read_yaml(path)
     replaced = edit(data)
     write_yaml(path, data if replaced is None else replaced)
+
+
+# --------------------------------------------------------------------------------------------
+# A project folder: the real config, macros and theme with the fixture data
+# --------------------------------------------------------------------------------------------
+
+#: The fixture's one hand-written chapter (``process/build.md``, named by its ``build`` phase).
+CHAPTER = """\
+---
+description: How the fixture builds models.
+---
+
+# Build
+
+## How we build { #how-we-build }
+
+We build with care: {{ ref('task', 'package_model') }} is one of {{ count('tasks') }} tasks.
+"""
+
+
+def make_project(
+    project: Path,
+    *,
+    chapter: str = CHAPTER,
+    extra: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> tuple[Path, Path]:
+    """A project folder using the real config, macros and theme overrides with fixture data.
+
+    Args:
+        project: An empty (or missing) folder to fill.
+        chapter: The Markdown of the fixture's phase chapter, ``docs/process/build.md``.
+        extra: More ``extra:`` settings for the generated ``mkdocs.yml``.
+        settings: More top-level settings for it (``site_url``).
+
+    Returns:
+        The config file and the (writable) data folder.
+    """
+    # mkdocs-macros imports `module_name` from the config file's folder, and hooks and
+    # custom_dir resolve against it too, so the project folder links to the real ones.
+    project.mkdir(parents=True, exist_ok=True)
+    for name in ("macros", "overrides"):
+        (project / name).symlink_to(ROOT / name, target_is_directory=True)
+    docs = project / "docs"
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    (docs / "process").mkdir()
+    (docs / "process" / "build.md").write_text(chapter, encoding="utf-8")
+    data = copy_data(VALID, project / "data")
+    config = project / "mkdocs.yml"
+    settings = {
+        "INHERIT": str(ROOT / "mkdocs.yml"),
+        "docs_dir": "docs",
+        "watch": [],
+        "extra": {"playbook_data": str(data), **(extra or {})},
+        **(settings or {}),
+    }
+    config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    return config, data
+
+
+def link_project(folder: Path, **settings: Any) -> Path:
+    """A project folder linking the repository's data, docs, macros and theme overrides.
+
+    Its ``mkdocs.yml`` inherits the repository's and adds ``settings``. MkDocs resolves the
+    docs, hooks and theme overrides, and the playbook its diagram cache, against the project
+    folder: a build from it is the real site, drawn with an empty diagram cache.
+
+    Returns:
+        The project's ``mkdocs.yml``.
+    """
+    folder.mkdir(parents=True)
+    for name in ("data", "docs", "macros", "overrides"):
+        (folder / name).symlink_to(ROOT / name, target_is_directory=True)
+    config = folder / "mkdocs.yml"
+    inherit = {"INHERIT": str(ROOT / "mkdocs.yml"), **settings}
+    config.write_text(yaml.safe_dump(inherit, sort_keys=False), encoding="utf-8")
+    return config
+
+
+# --------------------------------------------------------------------------------------------
+# Comparing built sites
+# --------------------------------------------------------------------------------------------
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under ``folder``: its POSIX path relative to ``folder`` -> SHA-256 (hex)."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def describe_difference(first: Path, second: Path, *, lines: int = 20) -> str | None:
+    """None when two folders hold the same files and bytes, else the first difference.
+
+    The description names the first differing (or missing) file in path order and, for text,
+    shows the first ``lines`` lines of a unified diff.
+    """
+    one, two = tree_digest(first), tree_digest(second)
+    for name in sorted(one.keys() | two.keys()):
+        if name not in two or name not in one:
+            side = second if name not in two else first
+            return f"{name} is missing from {side}"
+        if one[name] == two[name]:
+            continue
+        a, b = (first / name).read_bytes(), (second / name).read_bytes()
+        try:
+            text_a, text_b = a.decode("utf-8"), b.decode("utf-8")
+        except UnicodeDecodeError:
+            common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), None)
+            return f"{name} differs (binary; sizes {len(a)} and {len(b)}, first byte {common})"
+        diff = difflib.unified_diff(
+            text_a.splitlines(),
+            text_b.splitlines(),
+            str(first / name),
+            str(second / name),
+            n=1,
+            lineterm="",
+        )
+        shown = [line if len(line) < 200 else line[:200] + "..." for line in diff]
+        return f"{name} differs:\n" + "\n".join(shown[:lines])
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# A local HTTP server (127.0.0.1 only: the tests never reach the network)
+# --------------------------------------------------------------------------------------------
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files like ``python -m http.server`` without logging every request."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: pytest would show the log for every failing test."""
+
+
+@contextlib.contextmanager
+def http_server(handler: Callable[..., http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Run ``handler`` on 127.0.0.1 (a free port) in a thread; yield the base URL, no slash."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="test-http", daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def serve_folder(folder: Path) -> contextlib.AbstractContextManager[str]:
+    """Serve the files of ``folder`` on 127.0.0.1; the context yields the base URL."""
+    return http_server(functools.partial(QuietHandler, directory=str(folder)))

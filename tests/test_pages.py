@@ -99,9 +99,10 @@ def test_pages_name_their_data_file_for_the_edit_button(pages: list[Page]) -> No
 def test_generated_page_turns_macros_off_and_matrices_leave_search(pages: list[Page]) -> None:
     by_uri = {p.src_uri: p for p in pages}
     role, _ = split_front_matter(by_uri["people/roles/ml_engineer.md"].compose())
-    assert role == "render_macros: false"
+    owned = 'owner: ml_engineer\nupdated_from: ["data"]'
+    assert role == f"render_macros: false\n{owned}"
     matrix, body = split_front_matter(by_uri["people/raci.md"].compose())
-    assert matrix == "render_macros: false\nsearch:\n  exclude: true\nhide:\n  - toc"
+    assert matrix == f"render_macros: false\nsearch:\n  exclude: true\nhide:\n  - toc\n{owned}"
     assert CHAPTER_SLOT not in body
 
 
@@ -109,7 +110,7 @@ def test_composed_page_puts_the_chapter_in_the_slot_and_keeps_its_front_matter()
     page = Page("process/x.md", "X", f"# X\n\nhead\n\n{CHAPTER_SLOT}\ntail\n")
     composed = page.compose("---\ndescription: d\n---\n# X\n\n## Prose\n\n{{ 6 * 7 }}\n")
     front, body = split_front_matter(composed)
-    assert front == "description: d"
+    assert front == 'description: d\nupdated_from: ["data"]'
     assert body.count("# X") == 1  # the chapter's own H1 is dropped
     assert body.index("head") < body.index("## Prose") < body.index("tail")
     rendered = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(body).render()

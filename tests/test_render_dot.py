@@ -299,3 +299,19 @@ def test_dot_is_on_path_here() -> None:
     engine = find_engine()
     proc = subprocess.run([engine, "-V"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0
+
+
+def test_a_diagram_too_wide_to_shrink_scrolls_in_a_focusable_labelled_region() -> None:
+    wide = diagram_html(
+        '<svg width="900pt" height="10pt" aria-label="x"><title>x</title></svg>', "W"
+    )
+    narrow = diagram_html(
+        '<svg width="300pt" height="10pt" aria-label="x"><title>x</title></svg>', "N"
+    )
+    # 900 pt is 1200 px: kept at 70 % at least, so the container scrolls and takes focus.
+    assert wide.startswith(
+        '<div class="playbook-diagram" markdown="0" tabindex="0" role="region" aria-label="W">'
+    )
+    assert 'style="min-width: 840px"' in wide
+    assert narrow.startswith('<div class="playbook-diagram" markdown="0">\n')
+    assert "min-width" not in narrow

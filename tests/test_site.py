@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -20,23 +19,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from macros.loader import load_uncached
-from tests.helpers import ROOT, VALID, copy_data, rewrite
+from tests.helpers import make_project, rewrite
 
 if TYPE_CHECKING:
     from macros.model import Playbook
 
 SCRIPT = "<script>alert(1)</script>"
-CHAPTER = """\
----
-description: How the fixture builds models.
----
-
-# Build
-
-## How we build { #how-we-build }
-
-We build with care: {{ ref('task', 'package_model') }} is one of {{ count('tasks') }} tasks.
-"""
 
 
 @dataclass(frozen=True)
@@ -50,33 +38,6 @@ class Built:
     def page(self, url: str) -> str:
         """The HTML of the page at a directory URL (``people/roles/x/``)."""
         return (self.site / url / "index.html").read_text(encoding="utf-8")
-
-
-def make_project(project: Path) -> tuple[Path, Path]:
-    """A project folder using the real config, macros and theme overrides with fixture data.
-
-    Returns:
-        The config file and the (writable) data folder.
-    """
-    # mkdocs-macros imports `module_name` from the config file's folder, and hooks and
-    # custom_dir resolve against it too, so the project folder links to the real ones.
-    for name in ("macros", "overrides"):
-        (project / name).symlink_to(ROOT / name, target_is_directory=True)
-    docs = project / "docs"
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
-    (docs / "process").mkdir()
-    (docs / "process" / "build.md").write_text(CHAPTER, encoding="utf-8")
-    data = copy_data(VALID, project / "data")
-    config = project / "mkdocs.yml"
-    config.write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
-        "docs_dir: docs\n"
-        "watch: []\n"
-        "extra:\n"
-        f"  playbook_data: {data}\n",
-        encoding="utf-8",
-    )
-    return config, data
 
 
 def mkdocs_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:

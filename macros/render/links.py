@@ -7,6 +7,7 @@ links use :func:`href`, which computes the final directory-style URL.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 HOME = "index.md"
@@ -31,6 +32,11 @@ def role_page(role_id: str) -> str:
     return f"people/roles/{role_id}.md"
 
 
+def raci_phase_page(phase_id: str) -> str:
+    """Source URI of a phase's page of the RACI matrix (when the matrix is split)."""
+    return f"people/raci/{phase_id}.md"
+
+
 def phase_page(phase_id: str) -> str:
     """Source URI of a phase's page; tasks and sub-phases are anchors on it."""
     return f"process/{phase_id}.md"
@@ -41,8 +47,13 @@ def use_case_page(use_case_id: str) -> str:
     return f"use-cases/{use_case_id}.md"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def relative(target: str, page: str) -> str:
-    """``target`` source URI relative to the folder of ``page`` (both source URIs)."""
+    """``target`` source URI relative to the folder of ``page`` (both source URIs).
+
+    Memoized: ``posixpath.relpath`` asks for the working directory on every call, and a large
+    playbook makes tens of thousands of links between a few hundred pages.
+    """
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
 
@@ -60,6 +71,7 @@ def url_of(src_uri: str) -> str:
     return stem + "/"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def href(target: str, page: str, anchor: str | None = None) -> str:
     """A final relative URL from ``page`` to ``target`` for raw HTML and SVG links."""
     here = url_of(page)

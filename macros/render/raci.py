@@ -12,7 +12,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from macros.issues import warnings
-from macros.render import links
+from macros.render import links, refs
 from macros.render.common import (
     LETTER_NAMES,
     data_note,
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from macros.issues import Issue
-    from macros.model import Letter, Playbook, Role, Task
+    from macros.model import Letter, Phase, Playbook, Role, Task
 
 #: Heatmap levels: a cell's share of the busiest cell, rounded up into 0-5.
 HEAT_LEVELS = 5
@@ -65,11 +65,9 @@ def _role_header(role: Role, page: str) -> str:
     )
 
 
-def _cell(task: Task, role: Role) -> str:
-    held = task.raci.letters_of(role.id)
-    if not held:
+def _cell(letter: Letter | None, role: Role) -> str:
+    if letter is None:
         return f'<td data-role="{html(role.id)}"></td>'
-    letter = held[0]
     title = html(f"{role.name}: {LETTER_NAMES[letter]}")
     return (
         f'<td class="raci raci--{letter.lower()}" data-role="{html(role.id)}" '
@@ -77,22 +75,85 @@ def _cell(task: Task, role: Role) -> str:
     )
 
 
-def render_raci_matrix(pb: Playbook, page: str) -> str:
-    """The full RACI matrix: one row per task grouped by phase and sub-phase, one column per role.
+#: Above this many cells (tasks times roles) the matrix gets one page per phase, and
+#: ``people/raci.md`` becomes their index. The whole matrix of a playbook ten times the
+#: reference size (1,100 tasks by 45 roles) is almost 3 MB of HTML in one page.
+SPLIT_CELLS = 20_000
+
+
+def matrix_is_split(pb: Playbook, budget: int | None = None) -> bool:
+    """True when the matrix is too big for one page (more than ``budget`` cells)."""
+    n_tasks = sum(1 for _ in pb.tasks())
+    return n_tasks * len(pb.roles) > (SPLIT_CELLS if budget is None else budget)
+
+
+def _phase_rows(pb: Playbook, phase: Phase, page: str, roles: Sequence[Role]) -> list[str]:
+    """One phase of the matrix: a ``<tbody>`` with its sub-phase and task rows."""
+    width = len(roles) + 1
+    out = [
+        f'<tbody class="raci-group" data-phase="{html(phase.id)}">\n',
+        f'<tr class="raci-phase-row"><th scope="rowgroup" colspan="{width}">'
+        f'<a href="{links.href(links.phase_page(phase.id), page)}">'
+        f"{phase.order}. {html(phase.name)}</a></th></tr>\n",
+    ]
+    for sub in phase.sub_phases.values():
+        out.append(
+            f'<tr class="raci-subphase-row" data-subphase="{html(sub.id)}">'
+            f'<th scope="rowgroup" colspan="{width}">'
+            f'<a href="{links.href(links.phase_page(phase.id), page, sub.id)}">'
+            f"{html(sub.name)}</a></th></tr>\n"
+        )
+        for task in sub.tasks.values():
+            held: dict[str, Letter] = {}
+            for letter, role_id in task.raci.letters():
+                held.setdefault(role_id, letter)
+            holders = " ".join(html(r) for _, r in task.raci.letters())
+            url = links.href(links.phase_page(phase.id), page, task.id)
+            out.append(
+                f'<tr data-task="{html(task.id)}" data-phase="{html(phase.id)}" '
+                f'data-subphase="{html(sub.id)}" data-roles="{holders}">'
+                f'<th scope="row"><a href="{url}">{html(task.name)}</a></th>'
+                + "".join(_cell(held.get(r.id), r) for r in roles)
+                + "</tr>\n"
+            )
+    out.append("</tbody>\n")
+    return out
+
+
+def render_raci_matrix(pb: Playbook, page: str, phase_id: str | None = None) -> str:
+    """The RACI matrix: one row per task grouped by phase and sub-phase, one column per role.
 
     Each task row carries ``data-task``, ``data-phase`` and ``data-roles`` (the roles holding
     any letter) for the filters; task names link to the task's anchor on its phase page.
+
+    Args:
+        pb: The playbook.
+        page: Source URI of the page.
+        phase_id: Only this phase's tasks (a page of the split matrix); None for every phase.
     """
     roles = roles_in_order(pb)
-    width = len(roles) + 1
-    n_tasks = sum(1 for _ in pb.tasks())
+    phases = [p for p in pb.phases if phase_id is None or p.id == phase_id]
+    n_tasks = sum(1 for p in phases for _ in p.tasks())
+    if phase_id is None:
+        title = "# RACI matrix\n\n"
+        scope = f"each of the {plural(n_tasks, 'task')} of the lifecycle"
+        narrow = "Use the filters to narrow the matrix to one phase or one role."
+    else:
+        phase = phases[0]
+        title = f"# RACI matrix: {phase.order}. {text(phase.name)}\n\n"
+        scope = f"each of the {plural(n_tasks, 'task')} of {refs.phase(pb, page, phase.id)}"
+        narrow = (
+            "Use the filters to narrow the matrix to one role; the "
+            f"[matrix index]({links.md_href(links.RACI_MATRIX, page)}) lists the other phases."
+        )
     out = [
-        "# RACI matrix\n\n",
-        data_note(pb, "roles.yaml", "lifecycle"),
-        f"Who does what on each of the {plural(n_tasks, 'task')} of the lifecycle, for "
+        title,
+        data_note(
+            pb, "roles.yaml", *(["lifecycle"] if phase_id is None else [f"phase:{phase_id}"])
+        ),
+        f"Who does what on {scope}, for "
         f"{plural(len(roles), 'role')}. Columns are grouped by line of defence; select a task "
-        "to open its description, or a role to see all of its work. Use the filters to narrow "
-        "the matrix to one phase or one role. The "
+        f"to open its description, or a role to see all of its work. {narrow} The "
         f"[roll-up]({links.md_href(links.RACI_ROLLUP, page)}) counts the letters per phase.\n\n",
         render_legend(pb),
         '<div class="raci-scroll" data-raci-scroll>\n',
@@ -101,33 +162,39 @@ def render_raci_matrix(pb: Playbook, page: str) -> str:
         "".join(_role_header(r, page) for r in roles),
         "</tr></thead>\n",
     ]
-    for phase in pb.phases:
-        out.append(f'<tbody class="raci-group" data-phase="{html(phase.id)}">\n')
-        out.append(
-            f'<tr class="raci-phase-row"><th scope="rowgroup" colspan="{width}">'
-            f'<a href="{links.href(links.phase_page(phase.id), page)}">'
-            f"{phase.order}. {html(phase.name)}</a></th></tr>\n"
-        )
-        for sub in phase.sub_phases.values():
-            out.append(
-                f'<tr class="raci-subphase-row" data-subphase="{html(sub.id)}">'
-                f'<th scope="rowgroup" colspan="{width}">'
-                f'<a href="{links.href(links.phase_page(phase.id), page, sub.id)}">'
-                f"{html(sub.name)}</a></th></tr>\n"
-            )
-            for task in sub.tasks.values():
-                holders = " ".join(html(r) for _, r in task.raci.letters())
-                url = links.href(links.phase_page(phase.id), page, task.id)
-                out.append(
-                    f'<tr data-task="{html(task.id)}" data-phase="{html(phase.id)}" '
-                    f'data-subphase="{html(sub.id)}" data-roles="{holders}">'
-                    f'<th scope="row"><a href="{url}">{html(task.name)}</a></th>'
-                    + "".join(_cell(task, r) for r in roles)
-                    + "</tr>\n"
-                )
-        out.append("</tbody>\n")
+    for phase in phases:
+        out += _phase_rows(pb, phase, page, roles)
     out.append("</table>\n</div>\n")
     return "".join(out)
+
+
+def render_raci_index(pb: Playbook, page: str) -> str:
+    """The index of a split matrix: one row per phase, linking its page of the matrix."""
+    roles = roles_in_order(pb)
+    n_tasks = sum(1 for _ in pb.tasks())
+    rows = [
+        [
+            f"[{phase.order}. {text(phase.name)}]"
+            f"({links.md_href(links.raci_phase_page(phase.id), page)})",
+            str(len(phase.sub_phases)),
+            str(sum(1 for _ in phase.tasks())),
+        ]
+        for phase in pb.phases
+    ]
+    return "".join(
+        [
+            "# RACI matrix\n\n",
+            data_note(pb, "roles.yaml", "lifecycle"),
+            f"Who does what on each of the {plural(n_tasks, 'task')} of the lifecycle, for "
+            f"{plural(len(roles), 'role')}. The matrix is too big for one page, so it has one "
+            "page per phase; each has filters by role and letter. A role's page lists all of "
+            "its work across the phases, and the "
+            f"[roll-up]({links.md_href(links.RACI_ROLLUP, page)}) counts the letters per phase "
+            "and sub-phase.\n\n",
+            render_legend(pb),
+            table(["Phase", "Sub-phases", "Tasks"], rows),
+        ]
+    )
 
 
 # --------------------------------------------------------------------------------------------

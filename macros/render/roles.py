@@ -92,7 +92,11 @@ def render_role_page(pb: Playbook, page: str, role_id: str) -> str:
         mine = [(s, t) for p, s, t in tasks if p.id == phase.id]
         if not mine:
             continue
-        out.append(f"### {phase.order}. {text(phase.name)} {{ #phase-{phase.id} }}\n\n")
+        # The tasks are indexed on their phase pages: repeating them here for every role would
+        # make up an eighth of a large playbook's search index.
+        out.append(
+            f"### {phase.order}. {text(phase.name)} {{ #phase-{phase.id} data-search-exclude }}\n\n"
+        )
         rows = []
         for sub, task in mine:
             letter = task.raci.letters_of(role.id)[0]

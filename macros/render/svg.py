@@ -33,6 +33,7 @@ INSTALL_HINT = (
 )
 
 _RENDERS = 0
+_CACHE_HITS = 0
 
 
 class DiagramError(RuntimeError):
@@ -44,10 +45,15 @@ def render_count() -> int:
     return _RENDERS
 
 
+def cache_hit_count() -> int:
+    """How many diagrams this process took from the on-disk cache instead of rendering them."""
+    return _CACHE_HITS
+
+
 def reset_render_count() -> None:
-    """Set the render counter back to zero (used by benchmarks and tests)."""
-    global _RENDERS
-    _RENDERS = 0
+    """Set the render and cache-hit counters back to zero (at the start of each build)."""
+    global _RENDERS, _CACHE_HITS
+    _RENDERS = _CACHE_HITS = 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -153,8 +159,10 @@ def render_svg(dot: str, cache_dir: Path = DEFAULT_CACHE_DIR) -> str:
     # The cache holds Graphviz's own output; cleaning is cheap and runs on every read, so a
     # change to clean_svg never serves stale markup.
     cached = Path(cache_dir) / f"{cache_key(engine_identity(executable), dot)}.raw.svg"
+    global _CACHE_HITS
     try:
         raw = cached.read_text(encoding="utf-8")
+        _CACHE_HITS += 1
     except FileNotFoundError:
         raw = _run(executable, dot)
         _write_atomic(cached, raw)
@@ -243,19 +251,28 @@ def diagram_html(svg: str, caption: str) -> str:
         caption: Plain text shown under the diagram and used as its accessible name.
 
     Returns:
-        ``<div class="playbook-diagram" markdown="0">...</div>`` followed by a blank line.
+        ``<div class="playbook-diagram" markdown="0">...</div>`` followed by a blank line. A
+        diagram too wide to shrink to the column scrolls; its container is then a focusable,
+        labelled region.
     """
     label = html.escape(caption, quote=True).replace("{", "&#123;").replace("}", "&#125;")
     svg = re.sub(r'aria-label="[^"]*"', lambda _: f'aria-label="{label}"', svg, count=1)
     svg = re.sub(r"<title>[^<]*</title>", lambda _: f"<title>{label}</title>", svg, count=1)
     width = _WIDTH.search(svg)
+    scrolls = ""
     if width and float(width.group(1)) * 4 / 3 > MIN_SCALE_FROM_PX:
         # Scale a large diagram down to the column, but not below MIN_SCALE of its natural
         # size (the text would become unreadable): the container scrolls instead.
         minimum = round(float(width.group(1)) * 4 / 3 * MIN_SCALE)
         svg = svg.replace("<svg ", f'<svg style="min-width: {minimum}px" ', 1)
+        # A region that scrolls must be reachable by keyboard (axe: scrollable-region-
+        # focusable), or a diagram without links could not be scrolled without a mouse.
+        scrolls = f' tabindex="0" role="region" aria-label="{label}"'
+    # The node labels repeat the page's text: keep them out of Material's search index, where
+    # a large playbook's diagrams would add half a megabyte of noise.
+    svg = svg.replace("<svg ", "<svg data-search-exclude ", 1)
     inner = "\n".join(line for line in svg.strip().splitlines() if line.strip())
     return (
-        f'<div class="playbook-diagram" markdown="0">\n{inner}\n'
+        f'<div class="playbook-diagram" markdown="0"{scrolls}>\n{inner}\n'
         f'<p class="playbook-diagram__caption">{label}</p>\n</div>\n\n'
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from macros.render import links, refs
@@ -48,15 +49,34 @@ def _category_name(pb: Playbook, category_id: str) -> str:
     return found.name if found else category_id
 
 
+def tasks_by_tool(pb: Playbook) -> dict[str, list[tuple[Phase, Task]]]:
+    """Tool id to every (phase, task) listing it, in lifecycle order (one pass over the tasks)."""
+    found: dict[str, list[tuple[Phase, Task]]] = {}
+    for phase, _, task in pb.tasks():
+        for tool_id in dict.fromkeys(task.tools):
+            found.setdefault(tool_id, []).append((phase, task))
+    return found
+
+
 def tasks_using(pb: Playbook, tool_id: str) -> list[tuple[Phase, Task]]:
     """Every (phase, task) listing the tool, in lifecycle order."""
-    return [(phase, task) for phase, _, task in pb.tasks() if tool_id in task.tools]
+    return tasks_by_tool(pb).get(tool_id, [])
 
 
-def _use_cases_using(pb: Playbook, tool_id: str) -> list[str]:
-    return [
-        uc.id for uc in pb.use_cases.values() if any(tool_id in step.tools for step in uc.pipeline)
-    ]
+def _use_cases_by_tool(pb: Playbook) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for uc in pb.use_cases.values():
+        for tool_id in dict.fromkeys(t for step in uc.pipeline for t in step.tools):
+            found.setdefault(tool_id, []).append(uc.id)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Uses:
+    """Where each tool is used, gathered once for the whole catalog."""
+
+    tasks: dict[str, list[tuple[Phase, Task]]]
+    use_cases: dict[str, list[str]]
 
 
 def _components_using(pb: Playbook, tool_id: str) -> list[str]:
@@ -68,9 +88,9 @@ def _components_using(pb: Playbook, tool_id: str) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
-def _usage(pb: Playbook, page: str, tool: Tool) -> str:
+def _usage(pb: Playbook, page: str, tool: Tool, uses: _Uses) -> str:
     lines: list[str] = []
-    tasks = tasks_using(pb, tool.id)
+    tasks = uses.tasks.get(tool.id, [])
     if tasks:
         by_phase: dict[str, list[str]] = {}
         for phase, task in tasks:
@@ -80,7 +100,7 @@ def _usage(pb: Playbook, page: str, tool: Tool) -> str:
             for phase_id, items in by_phase.items()
         )
         lines.append(f"**Used in {plural(len(tasks), 'task')}:**{parts}")
-    cases = _use_cases_using(pb, tool.id)
+    cases = uses.use_cases.get(tool.id, [])
     if cases:
         lines.append("**Use cases:** " + ", ".join(refs.use_case(pb, page, u) for u in cases))
     components = _components_using(pb, tool.id)
@@ -116,7 +136,7 @@ def _usage(pb: Playbook, page: str, tool: Tool) -> str:
     return bullets(lines) + "\n"
 
 
-def _tool_section(pb: Playbook, page: str, tool: Tool) -> str:
+def _tool_section(pb: Playbook, page: str, tool: Tool, uses: _Uses) -> str:
     facts = [status_badge(tool.status)]
     if tool.environments:
         facts.append("Environments: " + ", ".join(text(e) for e in tool.environments))
@@ -129,7 +149,7 @@ def _tool_section(pb: Playbook, page: str, tool: Tool) -> str:
         + "\n\n"
         + markdown(tool.description).strip()
         + "\n\n"
-        + _usage(pb, page, tool)
+        + _usage(pb, page, tool, uses)
     )
 
 
@@ -144,6 +164,7 @@ def render_tool_catalog(pb: Playbook, page: str) -> str:
         Markdown: an overview table, then an H2 per category and an H3 per tool (anchor = id).
     """
     grouped = tools_by_category(pb)
+    uses = _Uses(tasks_by_tool(pb), _use_cases_by_tool(pb))
     statuses = list(STATUSES)
     overview_rows = []
     for category_id, tools in grouped:
@@ -171,7 +192,7 @@ def render_tool_catalog(pb: Playbook, page: str) -> str:
         )
         if category is not None:
             out.append(text(category.description) + "\n\n")
-        out.extend(_tool_section(pb, page, tool) for tool in tools)
+        out.extend(_tool_section(pb, page, tool, uses) for tool in tools)
     return "".join(out)
 
 

@@ -1,0 +1,348 @@
+"""The built playbook in headless Chromium: search, the RACI filter, diagram links, dark mode,
+a clean console and no serious accessibility violations.
+
+The real site is built once per session and served on 127.0.0.1; one browser serves every test,
+each test gets a fresh context (so dark mode set by one never leaks into another), and any
+request for a host other than the local server is blocked and reported.
+
+Without Chromium these tests skip outside CI and fail in CI (``CI=true``) with the install hint.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Route,
+    expect,
+    sync_playwright,
+)
+from playwright.sync_api import Error as PlaywrightError
+
+from macros.browser import HEADLESS_FLAGS, INSTALL_HINT, find_chromium
+from macros.build import build
+from macros.loader import load_playbook
+from macros.model import Playbook
+from tests.helpers import DATA, link_project, serve_folder
+
+pytestmark = pytest.mark.browser
+
+#: Pages every page-level check visits: one of each kind.
+HOME = ""
+RACI = "people/raci/"
+ROLE = "people/roles/model_validator/"
+PHASE = "process/deployment/"
+USE_CASE = "use-cases/client_attrition/"
+ARCHITECTURE = "technology/architecture/"
+GATES = "governance/gates/"
+
+#: How long to wait for anything the page does by itself (search index, instant navigation).
+TIMEOUT_MS = 15_000
+
+
+# --------------------------------------------------------------------------------------------
+# Fixtures: the site, the server, the browser and a page that records what goes wrong
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(name="chromium", scope="session")
+def fixture_chromium() -> str:
+    """The Chromium executable; skip without one (fail in CI, where it must be installed)."""
+    found = find_chromium()
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser tests must run in CI: {INSTALL_HINT}", pytrace=False)
+        pytest.skip(INSTALL_HINT)
+    return found
+
+
+@pytest.fixture(name="site_url", scope="session")
+def fixture_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real playbook, built once for a server on 127.0.0.1 and served there.
+
+    The build sets ``site_url`` to the server's address, as a deployment sets it to its own:
+    MkDocs lists the pages in sitemap.xml only when it knows the site's URL, and Material's
+    instant navigation follows only links to pages listed there (same host, port and path).
+    """
+    root = tmp_path_factory.mktemp("browser")
+    site = root / "site"
+    with serve_folder(site) as url:
+        config = link_project(root / "project", site_url=f"{url}/")
+        build(site, config=config, data_dir=DATA)
+        yield f"{url}/"
+
+
+@pytest.fixture(name="browser", scope="session")
+def fixture_browser(chromium: str) -> Iterator[Browser]:
+    """One headless Chromium for the session, kept off the network."""
+    args = [flag for flag in HEADLESS_FLAGS if flag != "--headless"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=args, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(name="playbook", scope="session")
+def fixture_playbook() -> Playbook:
+    """The reference playbook the site was built from."""
+    result = load_playbook(DATA)
+    assert result.playbook is not None
+    return result.playbook
+
+
+@dataclass
+class Problems:
+    """What went wrong in a page: console errors, uncaught exceptions, off-site requests."""
+
+    console: list[str] = field(default_factory=list)
+    exceptions: list[str] = field(default_factory=list)
+    offsite: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.console or self.exceptions or self.offsite)
+
+
+@dataclass
+class Tab:
+    """A page in a fresh browser context, with the site's URL and the problems it recorded."""
+
+    page: Page
+    base: str
+    problems: Problems
+
+    def open(self, path: str, *, settle: bool = False) -> None:
+        """Load ``path`` (relative to the site root); with ``settle``, also wait until the page
+        has made no request for half a second (the sitemap, the search index)."""
+        self.page.goto(urljoin(self.base, path), wait_until="load")
+        if settle:
+            self.page.wait_for_load_state("networkidle")
+
+    def scheme(self) -> str | None:
+        """Material's colour scheme on the body: ``default`` (light) or ``slate`` (dark)."""
+        return self.page.locator("body").get_attribute("data-md-color-scheme")
+
+
+def relative(url: str, base: str) -> str:
+    """``url`` without the site's origin and root: ``process/deployment/#task``."""
+    parts = urlsplit(url)
+    path = parts.path.removeprefix(urlsplit(base).path)
+    return f"{path}#{parts.fragment}" if parts.fragment else path
+
+
+def new_tab(browser: Browser, base: str, color_scheme: str = "light") -> tuple[BrowserContext, Tab]:
+    """A fresh context and page that record console errors, page errors and off-site requests."""
+    context = browser.new_context(base_url=base, color_scheme=color_scheme)  # type: ignore[arg-type]
+    context.set_default_timeout(TIMEOUT_MS)
+    problems = Problems()
+    origin = urlsplit(base).netloc
+
+    def local_only(route: Route) -> None:
+        url = route.request.url
+        if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc != origin:
+            problems.offsite.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", local_only)
+    page = context.new_page()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.console.append(f"{page.url}: {message.text} ({message.location})")
+
+    def on_page_error(error: PlaywrightError) -> None:
+        problems.exceptions.append(f"{page.url}: {error}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    return context, Tab(page, base, problems)
+
+
+@pytest.fixture(name="tab")
+def fixture_tab(browser: Browser, site_url: str) -> Iterator[Tab]:
+    """A light-mode page of the served site; the test fails if anything went wrong in it."""
+    context, tab = new_tab(browser, site_url)
+    yield tab
+    context.close()
+    assert not tab.problems, tab.problems
+
+
+# --------------------------------------------------------------------------------------------
+# Search
+# --------------------------------------------------------------------------------------------
+
+
+def search(tab: Tab, query: str, expected: str) -> list[str]:
+    """Type ``query`` into Material's search and wait for ``expected`` among the results.
+
+    Returns:
+        The result links, relative to the site root, once they hold ``expected`` (or when the
+        wait runs out, so the test's assertion can show what was found instead).
+    """
+    tab.open(HOME)
+    tab.page.keyboard.press("/")
+    box = tab.page.locator("input.md-search__input")
+    expect(box).to_be_focused()
+    # Typed key by key: Material runs the query on key events, which fill() does not send.
+    box.press_sequentially(query)
+    expect(tab.page.locator(".md-search-result__item").first).to_be_visible()
+    links = tab.page.locator(".md-search-result a.md-search-result__link")
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        # Results for the first letters typed may show before those for the whole query.
+        found = [relative(h, tab.base) for h in links.evaluate_all("as => as.map(a => a.href)")]
+        if expected in found or time.monotonic() > deadline:
+            return found
+        tab.page.wait_for_timeout(100)
+
+
+def test_search_finds_a_role_by_name(tab: Tab, playbook: Playbook) -> None:
+    role = playbook.roles["model_risk_committee"]
+    assert role.name.startswith("Model risk committee")
+
+    target = "people/roles/model_risk_committee/"
+    assert target in search(tab, "Model risk committee", target)
+
+
+def test_search_finds_a_tool_by_name(tab: Tab, playbook: Playbook) -> None:
+    assert playbook.tools["great_expectations"].name == "Great Expectations"
+
+    target = "technology/tools/#great_expectations"
+    assert target in search(tab, "Great Expectations", target)
+
+
+def test_search_finds_a_task_by_name(tab: Tab, playbook: Playbook) -> None:
+    phase, _, task = playbook.task_index()["deploy_shadow_endpoint"]
+
+    target = f"process/{phase.id}/#{task.id}"
+    assert target in search(tab, task.name, target)
+
+
+# --------------------------------------------------------------------------------------------
+# The RACI matrix filter
+# --------------------------------------------------------------------------------------------
+
+
+def test_raci_role_filter_shows_exactly_the_tasks_the_role_holds_a_letter_in(
+    tab: Tab, playbook: Playbook
+) -> None:
+    role = "model_validator"
+    expected = {t.id for _, _, t in playbook.tasks() if t.raci.letters_of(role)}
+    assert 0 < len(expected) < len(list(playbook.tasks()))
+    tab.open(RACI)
+
+    tab.page.locator('select[name="role"]').select_option(role)
+
+    rows = tab.page.locator("table[data-raci-matrix] tr[data-task]").evaluate_all(
+        """(rows, role) => rows.map(row => ({
+            task: row.dataset.task,
+            visible: row.offsetParent !== null,
+            letter: row.querySelector(`td[data-role="${role}"]`).textContent.trim(),
+        }))""",
+        role,
+    )
+    visible = {row["task"] for row in rows if row["visible"]}
+    assert len(rows) == len(list(playbook.tasks()))
+    assert visible == expected
+    assert all(row["letter"] for row in rows if row["visible"])
+    assert not any(row["letter"] for row in rows if not row["visible"])
+    status = tab.page.locator(".raci-filter-status")
+    expect(status).to_have_text(f"Showing {len(expected)} of {len(rows)} tasks")
+
+
+# --------------------------------------------------------------------------------------------
+# Diagrams, dark mode, console
+# --------------------------------------------------------------------------------------------
+
+
+def test_clicking_a_lifecycle_diagram_node_opens_its_phase_page(
+    tab: Tab, playbook: Playbook
+) -> None:
+    phase = playbook.phases[1]
+    tab.open(HOME)
+    nodes = tab.page.locator("svg.playbook-diagram a")
+    target = f"process/{phase.id}/"
+    node = next((n for n in nodes.all() if n.get_attribute("xlink:href") == target), None)
+    assert node is not None, f"no diagram node links {target}"
+
+    node.click()
+
+    tab.page.wait_for_url(urljoin(tab.base, target))
+    expect(tab.page.locator("h1")).to_contain_text(phase.name)
+
+
+def test_dark_mode_toggle_switches_the_colour_scheme_and_back(tab: Tab) -> None:
+    tab.open(HOME)
+    assert tab.scheme() == "default"
+    toggle = tab.page.locator('form[data-md-component="palette"] label:visible')
+
+    toggle.click()
+    expect(tab.page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    tab.open(ROLE)  # the choice is remembered across pages
+    assert tab.scheme() == "slate"
+
+    tab.page.locator('form[data-md-component="palette"] label:visible').click()
+    expect(tab.page.locator("body")).to_have_attribute("data-md-color-scheme", "default")
+
+
+def test_pages_and_instant_navigation_log_no_errors(tab: Tab) -> None:
+    for path in (HOME, RACI, ROLE, PHASE, USE_CASE, ARCHITECTURE, GATES):
+        tab.open(path, settle=True)
+    # Instant navigation: links swap the page in place, so a mark set on the window survives.
+    tab.open(RACI, settle=True)
+    tab.page.evaluate("window.playbookTestMark = true")
+    tab.page.locator(f'table[data-raci-matrix] a[href*="{PHASE}"]').first.click()
+    tab.page.wait_for_url(re.compile(re.escape(PHASE)))
+    expect(tab.page.locator("h1")).to_be_visible()
+    tab.page.locator(f'article a[href$="{ROLE.removeprefix("people/")}"]').first.click()
+    tab.page.wait_for_url(urljoin(tab.base, ROLE))
+    tab.page.wait_for_load_state("networkidle")
+    assert tab.page.evaluate("window.playbookTestMark") is True
+    assert not tab.problems, tab.problems
+
+
+# --------------------------------------------------------------------------------------------
+# Accessibility
+# --------------------------------------------------------------------------------------------
+
+AXE_PAGES = (HOME, RACI, ROLE, USE_CASE, ARCHITECTURE)
+SERIOUS = ("serious", "critical")
+
+
+def describe(violation: dict) -> str:  # type: ignore[type-arg]
+    """One line per violation: rule, impact, and the first few offending elements."""
+    targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
+    return f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}"
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"], ids=["light", "dark"])
+@pytest.mark.parametrize("path", AXE_PAGES, ids=[p or "home" for p in AXE_PAGES])
+def test_no_serious_accessibility_violations(
+    browser: Browser, site_url: str, path: str, scheme: str
+) -> None:
+    context, tab = new_tab(browser, site_url, "dark" if scheme == "slate" else "light")
+    try:
+        tab.open(path)
+        if tab.scheme() != scheme:
+            tab.page.locator('form[data-md-component="palette"] label:visible').click()
+        expect(tab.page.locator("body")).to_have_attribute("data-md-color-scheme", scheme)
+
+        violations = Axe().run(tab.page).response["violations"]
+    finally:
+        context.close()
+
+    serious = [describe(v) for v in violations if v["impact"] in SERIOUS]
+    assert not serious, "\n".join(serious)
+    assert not tab.problems, tab.problems

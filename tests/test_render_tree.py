@@ -1,0 +1,202 @@
+"""``playbook render``: the final Markdown as a plain docs tree, diagrams as SVG files."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from macros.cli import cli
+from macros.loader import load_uncached
+from macros.model import Playbook
+from macros.render_tree import (
+    RenderedTree,
+    RenderError,
+    plain_config,
+    read_config,
+    read_docs,
+    render_tree,
+    setting,
+    write_tree,
+)
+from tests.helpers import CHAPTER, VALID, make_project
+
+LEADERS = "---\nowner: ml_engineer\n---\n\n# Leaders\n\nThe playbook: {{ playbook_title() }}.\n"
+
+
+def stub_svg(dot: str) -> str:
+    """A stand-in for Graphviz, linking like a real diagram does."""
+    return (
+        '<svg width="10pt" class="playbook-diagram" role="group" aria-label="x">'
+        '<title>x</title><a xlink:href="../process/build/"><text>x</text></a></svg>'
+    )
+
+
+@pytest.fixture(name="pb", scope="module")
+def fixture_pb() -> Playbook:
+    """The valid fixture's playbook."""
+    result = load_uncached(VALID)
+    assert result.playbook is not None
+    return result.playbook
+
+
+@pytest.fixture(name="tree", scope="module")
+def fixture_tree(pb: Playbook) -> RenderedTree:
+    """The fixture rendered with its chapter and one audience guide."""
+    docs = {"process/build.md": CHAPTER, "audiences/leader.md": LEADERS}
+    return render_tree(pb, [], docs, stub_svg)
+
+
+def test_tree_holds_generated_composed_and_hand_written_pages(tree: RenderedTree) -> None:
+    assert {"index.md", "people/raci.md", "process/build.md", "audiences/leader.md"} <= set(
+        tree.pages
+    )
+    assert "use-cases/churn.md" in tree.pages
+
+
+def test_macros_are_expanded_and_no_jinja_is_left(tree: RenderedTree) -> None:
+    build = tree.pages["process/build.md"]
+    assert "is one of 3 tasks" in build
+    assert "[Package the model](#package_model)" in build
+    assert "The playbook: " in tree.pages["audiences/leader.md"]
+    for uri, markdown in tree.pages.items():
+        assert not re.search(r"\{[{%]", markdown), uri
+        assert "render_macros" not in markdown, uri
+
+
+def test_front_matter_keeps_the_page_settings(tree: RenderedTree) -> None:
+    matrix = tree.pages["people/raci.md"]
+    assert matrix.startswith("---\n")
+    assert "search:\n  exclude: true" in matrix.split("\n---\n", 1)[0]
+    assert tree.pages["process/build.md"].startswith("---\ndescription: How the fixture")
+
+
+def test_diagrams_become_svg_files_beside_the_page_url(tree: RenderedTree) -> None:
+    use_case = tree.pages["use-cases/churn.md"]
+    assert "<svg" not in use_case
+    assert "](churn/diagram-1.svg)" in use_case
+    svg = tree.diagrams["use-cases/churn/diagram-1.svg"]
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" ')
+    assert 'xlink:href="../process/build/"' in svg
+    assert "](diagram-1.svg)" in tree.pages["index.md"]
+    assert "diagram-1.svg" in tree.diagrams
+    for uri, markdown in tree.pages.items():
+        assert "<svg" not in markdown, uri
+
+
+def test_nav_lists_every_page_once(tree: RenderedTree) -> None:
+    listed = re.findall(r"'([\w/.-]+\.md)'", repr(tree.nav))
+    assert sorted(listed) == sorted(tree.pages)
+
+
+def test_a_missing_chapter_is_an_error(pb: Playbook) -> None:
+    with pytest.raises(RenderError, match=r"chapter 'process/build\.md'"):
+        render_tree(pb, [], {}, stub_svg)
+
+
+def test_a_failing_macro_names_the_page(pb: Playbook) -> None:
+    docs = {"process/build.md": CHAPTER, "glossary.md": "# G\n\n{{ ref('task', 'nope') }}\n"}
+    with pytest.raises(RenderError, match=r"glossary\.md: unknown task id 'nope'"):
+        render_tree(pb, [], docs, stub_svg)
+
+
+def test_write_tree_replaces_the_folder_with_pages_diagrams_and_assets(
+    tree: RenderedTree, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    (out / "stale").mkdir(parents=True)
+    asset = tmp_path / "style.css"
+    asset.write_text("body {}\n", encoding="utf-8")
+    write_tree(tree, {"assets/style.css": asset}, out)
+    assert not (out / "stale").exists()
+    assert (out / "use-cases" / "churn" / "diagram-1.svg").is_file()
+    assert (out / "assets" / "style.css").read_text(encoding="utf-8") == "body {}\n"
+    assert (out / "process" / "build.md").read_text(encoding="utf-8") == tree.pages[
+        "process/build.md"
+    ]
+
+
+def test_read_config_follows_inherit_and_resolves_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "base.yml").write_text(
+        "docs_dir: docs\nplugins: [search, macros]\nextra:\n  a: 1\n  data: !ENV [X_DATA, data]\n",
+        encoding="utf-8",
+    )
+    child = tmp_path / "mkdocs.yml"
+    child.write_text("INHERIT: base.yml\nextra:\n  b: 2\n", encoding="utf-8")
+    monkeypatch.setenv("X_DATA", "elsewhere")
+    config = read_config(child)
+    assert setting(config, "extra", "a") == 1
+    assert setting(config, "extra", "b") == 2
+    assert setting(config, "extra", "data") == "elsewhere"
+    monkeypatch.delenv("X_DATA")
+    assert setting(config, "extra", "data") == "data"
+    assert setting(config, "nope", default="x") == "x"
+
+
+def test_plain_config_drops_the_generator_and_keeps_tags(tmp_path: Path) -> None:
+    base = tmp_path / "mkdocs.yml"
+    base.write_text(
+        "plugins:\n  - search\n  - macros:\n      module_name: macros\n"
+        "  - other:\n      enabled: !ENV [CI, false]\nhooks: [macros/hooks.py]\n",
+        encoding="utf-8",
+    )
+    text = plain_config(base, tmp_path / "rendered", [{"Home": "index.md"}])
+    (tmp_path / "plain.yml").write_text(text, encoding="utf-8")
+    own = read_config(tmp_path / "plain.yml")  # INHERIT merged: the plain file wins
+    assert [next(iter(p)) if isinstance(p, dict) else p for p in own["plugins"]] == [
+        "search",
+        "other",
+    ]
+    assert setting(own, "plugins")[1]["other"]["enabled"].tag == "!ENV"
+    assert own["hooks"] == []
+    assert own["docs_dir"] == str(tmp_path / "rendered")
+    assert own["nav"] == [{"Home": "index.md"}]
+
+
+def test_cli_renders_a_tree_that_plain_material_builds_strictly(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    config, _ = make_project(tmp_path / "project")
+    (config.parent / "docs" / "glossary.md").write_text(
+        "---\nowner: ml_engineer\n---\n\n# Glossary\n\nSee {{ ref('role', 'ml_engineer') }}.\n",
+        encoding="utf-8",
+    )
+    out = config.parent / "rendered"
+    plain = config.parent / "mkdocs.plain.yml"
+    args = ["render", "--out", str(out), "--config", str(config), "--mkdocs-config", str(plain)]
+    result = runner.invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"rendered \d+ pages and \d+ diagrams", result.output)
+    pages, assets = read_docs(out)
+    assert "[ML engineer](people/roles/ml_engineer.md)" in pages["glossary.md"]
+    assert "assets/stylesheets/playbook.css" in assets
+    assert any(a.endswith(".svg") for a in assets)
+    site = config.parent / "site-plain"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(plain), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        cwd=config.parent,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "WARNING" not in proc.stdout + proc.stderr
+    assert (site / "use-cases" / "churn" / "index.html").is_file()
+    assert (site / "use-cases" / "churn" / "diagram-1.svg").is_file()
+    assert "is one of 3 tasks" in (site / "process" / "build" / "index.html").read_text()
+
+
+def test_cli_refuses_to_render_over_the_docs(tmp_path: Path, runner: CliRunner) -> None:
+    config, _ = make_project(tmp_path / "project")
+    args = ["render", "--out", str(config.parent / "docs"), "--config", str(config)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code != 0
+    assert (config.parent / "docs" / "process" / "build.md").is_file()

@@ -53,6 +53,27 @@ def lychee_executable() -> str:
 _ISSUE_LINE = re.compile(r"^\S+:\d+:\d+: (error|warning): ")
 
 
+def site_base_path(config: Path, env: dict[str, str]) -> str:
+    """The path part of the config's ``site_url`` (``/`` when it has none)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _SITE_URL_SCRIPT, str(config)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise BuildError(f"cannot read site_url from {config}: {proc.stderr.strip()[-500:]}")
+    return urlsplit(proc.stdout.strip()).path or "/"
+
+
+# Read in a child process, as the build runs: the config's !ENV tags see the same environment.
+_SITE_URL_SCRIPT = (
+    "import sys; from mkdocs.config import load_config; "
+    "print(load_config(sys.argv[1]).site_url or '')"
+)
+
+
 def mkdocs_build(config: Path, site_dir: Path, env: dict[str, str] | None = None) -> None:
     """Run a strict MkDocs build (never with -q: mkdocs/mkdocs#4126) into ``site_dir``."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
@@ -70,8 +91,14 @@ def mkdocs_build(config: Path, site_dir: Path, env: dict[str, str] | None = None
         raise BuildError(f"mkdocs build --strict failed:\n{detail}")
 
 
-def check_links(site_dir: Path, *, external: bool = False) -> list[BrokenLink]:
-    """Check every link and ``#anchor`` in the built HTML with lychee (offline by default)."""
+def check_links(
+    site_dir: Path, *, external: bool = False, base_path: str = "/"
+) -> list[BrokenLink]:
+    """Check every link and ``#anchor`` in the built HTML with lychee (offline by default).
+
+    ``base_path`` is the path of ``site_url`` (``/mlops-playbook/``): root-absolute links under
+    it (Material writes them in ``404.html``) are checked against the site folder.
+    """
     site_dir = site_dir.resolve()
     cmd = [
         lychee_executable(),
@@ -87,6 +114,10 @@ def check_links(site_dir: Path, *, external: bool = False) -> list[BrokenLink]:
         "html",
     ]
     cmd += ["--max-retries", "1", "--timeout", "10"] if external else ["--offline"]
+    prefix = "/" + base_path.strip("/")
+    if prefix != "/":
+        root = site_dir.as_uri()
+        cmd += ["--remap", f"^{re.escape(root + prefix)}(/.*)?$ {root}$1"]
     cmd.append(str(site_dir))
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=site_dir)
     if proc.returncode not in (0, 2):
@@ -190,7 +221,9 @@ def build(
         if data_dir is not None:
             env["PLAYBOOK_DATA"] = str(Path(data_dir).resolve())
         mkdocs_build(config, tmp, env)
-        broken = check_links(tmp, external=check_external) + check_svg_links(tmp)
+        base_path = site_base_path(config, env)
+        broken = check_links(tmp, external=check_external, base_path=base_path)
+        broken += check_svg_links(tmp)
         if broken:
             raise BuildError(f"{len(broken)} broken link(s):\n" + "\n".join(str(b) for b in broken))
         swap_into_place(tmp, out)

@@ -310,3 +310,18 @@ def test_mkdocs_runs_strict_and_never_quiet(
     assert cmd[1:4] == ["-m", "mkdocs", "build"]
     assert "--strict" in cmd
     assert not {"-q", "--quiet"} & set(cmd)
+
+
+def test_root_absolute_links_under_the_site_url_path_are_checked_in_the_site(
+    tmp_path: Path,
+) -> None:
+    # Material writes 404.html with links under site_url's path (/mlops-playbook/...).
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<h1 id="yes">A</h1>', encoding="utf-8")
+    (tmp_path / "404.html").write_text(
+        '<a href="/base/">home</a><a href="/base/a/#yes">a</a><a href="/base/zz/">zz</a>',
+        encoding="utf-8",
+    )
+    (tmp_path / "index.html").write_text("<p>home</p>", encoding="utf-8")
+    broken = check_links(tmp_path, base_path="/base/")
+    assert [(b.page, b.url) for b in broken] == [("404.html", "/zz")]

@@ -131,9 +131,22 @@ def build(out: Path, config: Path, check_external: bool) -> None:
 @cli.command()
 @CONFIG_OPTION
 @click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
-def serve(config: Path, addr: str) -> None:
-    """Serve the playbook with live reload when data, docs or macros change."""
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Serve everything, print page and git dates included (slower rebuilds).",
+)
+def serve(config: Path, addr: str, full: bool) -> None:
+    """Serve the playbook with live reload when data, docs or macros change.
+
+    A preview leaves out the print page and the git dates, which redo whole-site work on every
+    rebuild; --full keeps them.
+    """
+    import signal
     import subprocess
+    import tempfile
+
+    from macros.config_file import ConfigError, preview_config
 
     if not config.is_file():
         fail(f"MkDocs config '{config}' not found")
@@ -141,12 +154,38 @@ def serve(config: Path, addr: str) -> None:
     if errors(result.issues):
         click.echo(format_text(result.issues), err=True)
         sys.exit(1)
+    served = config
+    if not full:
+        try:
+            text = preview_config(config)
+        except (OSError, yaml.YAMLError, ConfigError) as exc:
+            fail(f"cannot read '{config}': {exc}")
+        # Beside the config: MkDocs resolves the docs, hooks and theme paths from its folder.
+        with tempfile.NamedTemporaryFile(
+            "w", dir=config.parent, prefix=".playbook-serve-", suffix=".yml", delete=False
+        ) as out:
+            out.write(text)
+        served = Path(out.name)
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr]
-    cmd += ["--config-file", str(config)]
+    cmd += ["--config-file", str(served), "--watch", str(config)]
+    child = subprocess.Popen(cmd)
+
+    def stop(signum: int, frame: object) -> None:
+        child.terminate()
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        sys.exit(subprocess.call(cmd))
+        code = child.wait()
     except KeyboardInterrupt:
-        sys.exit(0)
+        child.terminate()
+        code = 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if child.poll() is None:
+            child.wait()
+        if served != config:
+            served.unlink(missing_ok=True)
+    sys.exit(code)
 
 
 @cli.command()
@@ -174,23 +213,16 @@ def render(out: Path, config: Path, plain: Path | None) -> None:
     """
     import functools
 
+    from macros.config_file import ConfigError, plain_config, read_config, setting
     from macros.pages import data_dir, diagram_cache_dir
     from macros.render.svg import DiagramError, render_svg
-    from macros.render_tree import (
-        RenderError,
-        plain_config,
-        read_config,
-        read_docs,
-        render_tree,
-        setting,
-        write_tree,
-    )
+    from macros.render_tree import RenderError, read_docs, render_tree, write_tree
 
     if not config.is_file():
         fail(f"MkDocs config '{config}' not found")
     try:
         raw = read_config(config)
-    except (OSError, yaml.YAMLError, RenderError) as exc:
+    except (OSError, yaml.YAMLError, ConfigError) as exc:
         fail(f"cannot read '{config}': {exc}")
     extra = {key: setting(raw, "extra", key) for key in setting(raw, "extra", default={})}
     docs_dir = config.parent / str(setting(raw, "docs_dir", default="docs"))

@@ -6,7 +6,8 @@ macros expanded (by the same macro table, :mod:`macros.page_macros`). Each inlin
 becomes an SVG file beside the page's URL (``use-cases/churn.md`` gets
 ``use-cases/churn/diagram-1.svg``, so the diagram's own links resolve as they do inline) and a
 Markdown image. The assets are copied. Any Markdown site engine can build the result; the
-benchmark builds it with a plain Material config (:func:`plain_config`) to measure what the
+benchmark builds it with a plain Material config (:func:`macros.config_file.plain_config`) to
+measure what the
 generator costs on top of Material.
 
 The rendering is pure apart from the ``svg`` callable; reading the docs folder, the config and
@@ -21,7 +22,6 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +35,7 @@ from macros.render import links
 from macros.render.markdown import text
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from macros.issues import Issue
     from macros.model import Playbook
@@ -203,117 +203,3 @@ def write_tree(tree: RenderedTree, assets: Mapping[str, Path], out: Path) -> lis
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return written
-
-
-class _Tagged:
-    """A YAML value under a custom tag (``!ENV``, ``!!python/name:``), kept to be written back."""
-
-    def __init__(self, tag: str, value: Any) -> None:
-        self.tag = tag
-        self.value = value
-
-    def resolve(self) -> Any:
-        """The value MkDocs would see: ``!ENV`` reads the environment; other tags, the value."""
-        if self.tag != "!ENV":
-            return self.value
-        names = self.value if isinstance(self.value, list) else [self.value]
-        for name in names[:-1] if len(names) > 1 else names:
-            if isinstance(name, str) and name in os.environ:
-                return os.environ[name]
-        return names[-1] if len(names) > 1 else None
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """A safe loader that keeps MkDocs's custom tags instead of running them."""
-
-
-def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tagged:
-    value: Any
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return _Tagged(node.tag, value)
-
-
-_ConfigLoader.add_multi_constructor("!", _construct_tagged)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
-
-
-class _ConfigDumper(yaml.SafeDumper):
-    """Writes :class:`_Tagged` values back under their tags."""
-
-
-def _represent_tagged(dumper: yaml.SafeDumper, value: _Tagged) -> yaml.Node:
-    if isinstance(value.value, list):
-        return dumper.represent_sequence(value.tag, value.value)
-    if isinstance(value.value, dict):
-        return dumper.represent_mapping(value.tag, value.value)
-    return dumper.represent_scalar(value.tag, str(value.value))
-
-
-_ConfigDumper.add_representer(_Tagged, _represent_tagged)
-
-
-def read_config(path: Path) -> dict[str, Any]:
-    """An MkDocs config file as written, with ``INHERIT`` merged in as MkDocs merges it.
-
-    Custom tags stay :class:`_Tagged`; read a setting with :func:`setting`.
-    """
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
-    if not isinstance(raw, dict):
-        raise RenderError(f"{path}: not a MkDocs config (a mapping)")
-    parent = raw.pop("INHERIT", None)
-    if parent is None:
-        return raw
-    return _merge(read_config(path.parent / str(parent)), raw)
-
-
-def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in over.items():
-        old = merged.get(key)
-        merged[key] = (
-            _merge(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
-        )
-    return merged
-
-
-def setting(config: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
-    """A setting of a :func:`read_config` config, ``!ENV`` resolved: ``setting(c, "docs_dir")``."""
-    value: Any = config
-    for key in keys:
-        value = value.resolve() if isinstance(value, _Tagged) else value
-        if not isinstance(value, Mapping) or key not in value:
-            return default
-        value = value[key]
-    value = value.resolve() if isinstance(value, _Tagged) else value
-    return default if value is None else value
-
-
-def _plugin_name(entry: Any) -> str:
-    return next(iter(entry)) if isinstance(entry, dict) else str(entry)
-
-
-def plain_config(config: Path, docs_dir: Path, nav: list[Any]) -> str:
-    """A config building a rendered tree with the site's theme, extensions and other plugins.
-
-    It inherits ``config`` and takes out only the generator: the macros plugin, the hooks and
-    the watched data. Write it beside ``config`` (relative paths resolve from there).
-    """
-    raw = read_config(config)
-    # MkDocs enables search when a config names no plugins.
-    plugins = [p for p in raw.get("plugins", ["search"]) or [] if _plugin_name(p) != "macros"]
-    doc = {
-        "INHERIT": config.name,
-        "docs_dir": str(docs_dir),
-        "hooks": [],
-        "watch": [],
-        "plugins": plugins,
-        "nav": nav,
-    }
-    header = "# A plain Material build of `playbook render` output: no macros, no hooks.\n"
-    body = yaml.dump(doc, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True, width=100)
-    return header + body

@@ -14,16 +14,7 @@ from click.testing import CliRunner
 from macros.cli import cli
 from macros.loader import load_uncached
 from macros.model import Playbook
-from macros.render_tree import (
-    RenderedTree,
-    RenderError,
-    plain_config,
-    read_config,
-    read_docs,
-    render_tree,
-    setting,
-    write_tree,
-)
+from macros.render_tree import RenderedTree, RenderError, read_docs, render_tree, write_tree
 from tests.helpers import CHAPTER, VALID, make_project
 
 LEADERS = "---\nowner: ml_engineer\n---\n\n# Leaders\n\nThe playbook: {{ playbook_title() }}.\n"
@@ -119,45 +110,6 @@ def test_write_tree_replaces_the_folder_with_pages_diagrams_and_assets(
     assert (out / "process" / "build.md").read_text(encoding="utf-8") == tree.pages[
         "process/build.md"
     ]
-
-
-def test_read_config_follows_inherit_and_resolves_env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (tmp_path / "base.yml").write_text(
-        "docs_dir: docs\nplugins: [search, macros]\nextra:\n  a: 1\n  data: !ENV [X_DATA, data]\n",
-        encoding="utf-8",
-    )
-    child = tmp_path / "mkdocs.yml"
-    child.write_text("INHERIT: base.yml\nextra:\n  b: 2\n", encoding="utf-8")
-    monkeypatch.setenv("X_DATA", "elsewhere")
-    config = read_config(child)
-    assert setting(config, "extra", "a") == 1
-    assert setting(config, "extra", "b") == 2
-    assert setting(config, "extra", "data") == "elsewhere"
-    monkeypatch.delenv("X_DATA")
-    assert setting(config, "extra", "data") == "data"
-    assert setting(config, "nope", default="x") == "x"
-
-
-def test_plain_config_drops_the_generator_and_keeps_tags(tmp_path: Path) -> None:
-    base = tmp_path / "mkdocs.yml"
-    base.write_text(
-        "plugins:\n  - search\n  - macros:\n      module_name: macros\n"
-        "  - other:\n      enabled: !ENV [CI, false]\nhooks: [macros/hooks.py]\n",
-        encoding="utf-8",
-    )
-    text = plain_config(base, tmp_path / "rendered", [{"Home": "index.md"}])
-    (tmp_path / "plain.yml").write_text(text, encoding="utf-8")
-    own = read_config(tmp_path / "plain.yml")  # INHERIT merged: the plain file wins
-    assert [next(iter(p)) if isinstance(p, dict) else p for p in own["plugins"]] == [
-        "search",
-        "other",
-    ]
-    assert setting(own, "plugins")[1]["other"]["enabled"].tag == "!ENV"
-    assert own["hooks"] == []
-    assert own["docs_dir"] == str(tmp_path / "rendered")
-    assert own["nav"] == [{"Home": "index.md"}]
 
 
 def test_cli_renders_a_tree_that_plain_material_builds_strictly(

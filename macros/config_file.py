@@ -1,0 +1,163 @@
+"""The MkDocs config file as written: read with ``INHERIT`` and ``!ENV``, and derived configs.
+
+MkDocs's own loader validates and instantiates every plugin; these helpers only read settings
+(``docs_dir``, ``extra``) and write configs that inherit the project's and change a few keys:
+the plain config that builds ``playbook render`` output, and the preview config of
+``playbook serve``. Custom tags (``!ENV``, ``!!python/name:``) are kept as they were written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+class ConfigError(Exception):
+    """The file is not a MkDocs config."""
+
+
+class _Tagged:
+    """A YAML value under a custom tag (``!ENV``, ``!!python/name:``), kept to be written back."""
+
+    def __init__(self, tag: str, value: Any) -> None:
+        self.tag = tag
+        self.value = value
+
+    def resolve(self) -> Any:
+        """The value MkDocs would see: ``!ENV`` reads the environment; other tags, the value."""
+        if self.tag != "!ENV":
+            return self.value
+        names = self.value if isinstance(self.value, list) else [self.value]
+        for name in names[:-1] if len(names) > 1 else names:
+            if isinstance(name, str) and name in os.environ:
+                return os.environ[name]
+        return names[-1] if len(names) > 1 else None
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """A safe loader that keeps MkDocs's custom tags instead of running them."""
+
+
+def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tagged:
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return _Tagged(node.tag, value)
+
+
+_ConfigLoader.add_multi_constructor("!", _construct_tagged)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    """Writes :class:`_Tagged` values back under their tags."""
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, value: _Tagged) -> yaml.Node:
+    if isinstance(value.value, list):
+        return dumper.represent_sequence(value.tag, value.value)
+    if isinstance(value.value, dict):
+        return dumper.represent_mapping(value.tag, value.value)
+    return dumper.represent_scalar(value.tag, str(value.value))
+
+
+_ConfigDumper.add_representer(_Tagged, _represent_tagged)
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """An MkDocs config file as written, with ``INHERIT`` merged in as MkDocs merges it.
+
+    Custom tags stay :class:`_Tagged`; read a setting with :func:`setting`.
+    """
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: not a MkDocs config (a mapping)")
+    parent = raw.pop("INHERIT", None)
+    if parent is None:
+        return raw
+    return _merge(read_config(path.parent / str(parent)), raw)
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        old = merged.get(key)
+        merged[key] = (
+            _merge(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+        )
+    return merged
+
+
+def setting(config: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
+    """A setting of a :func:`read_config` config, ``!ENV`` resolved: ``setting(c, "docs_dir")``."""
+    value: Any = config
+    for key in keys:
+        value = value.resolve() if isinstance(value, _Tagged) else value
+        if not isinstance(value, Mapping) or key not in value:
+            return default
+        value = value[key]
+    value = value.resolve() if isinstance(value, _Tagged) else value
+    return default if value is None else value
+
+
+def _plugin_name(entry: Any) -> str:
+    return next(iter(entry)) if isinstance(entry, dict) else str(entry)
+
+
+def plain_config(config: Path, docs_dir: Path, nav: list[Any]) -> str:
+    """A config building a rendered tree with the site's theme, extensions and other plugins.
+
+    It inherits ``config`` and takes out only the generator: the macros plugin, the hooks and
+    the watched data. Write it beside ``config`` (relative paths resolve from there).
+    """
+    raw = read_config(config)
+    # MkDocs enables search when a config names no plugins.
+    plugins = [p for p in raw.get("plugins", ["search"]) or [] if _plugin_name(p) != "macros"]
+    doc = {
+        "INHERIT": config.name,
+        "docs_dir": str(docs_dir),
+        "hooks": [],
+        "watch": [],
+        "plugins": plugins,
+        "nav": nav,
+    }
+    header = "# A plain Material build of `playbook render` output: no macros, no hooks.\n"
+    body = yaml.dump(doc, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True, width=100)
+    return header + body
+
+
+#: Plugins that redo whole-site work on every rebuild and add nothing to previewing an edit:
+#: the print page (every page again, in one) and the git dates (a ``git log`` per page).
+PREVIEW_SKIPS = ("print-site", "git-revision-date-localized")
+
+
+def preview_config(config: Path) -> str:
+    """A config for ``playbook serve``: the project's, with the :data:`PREVIEW_SKIPS` plugins off.
+
+    Both have an ``enabled`` option. It inherits ``config``: write it beside it.
+    """
+    raw = read_config(config)
+    plugins = []
+    for entry in raw.get("plugins", ["search"]) or []:
+        name = _plugin_name(entry)
+        if name in PREVIEW_SKIPS:
+            options = entry[name] if isinstance(entry, dict) else None
+            entry = {name: {**(options or {}), "enabled": False}}
+        plugins.append(entry)
+    doc = {"INHERIT": config.name, "plugins": plugins}
+    header = (
+        "# Written by `playbook serve` (and removed when it stops): the site without the print\n"
+        "# page and git dates, so that a preview rebuilds quickly. `playbook serve --full`\n"
+        "# serves everything.\n"
+    )
+    return header + yaml.dump(doc, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True)

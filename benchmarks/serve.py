@@ -114,7 +114,13 @@ def measure(rounds: int = 3, log: TextIO | None = None) -> dict[str, Any]:
         project = make_project(Path(tmp), 1)
         port = _free_port()
         url = f"http://127.0.0.1:{port}/people/roles/{ROLE}/"
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_DATA": str(project / "data")}
+        env = {
+            **os.environ,
+            "NO_MKDOCS_2_WARNING": "1",
+            "PLAYBOOK_DATA": str(project / "data"),
+            # `mkdocs serve` serves under the path of site_url: serve at the root here.
+            "PLAYBOOK_SITE_URL": f"http://127.0.0.1:{port}/",
+        }
         cmd = [sys.executable, "-m", "macros.cli", "serve", "--config", "mkdocs.yml"]
         cmd += ["--addr", f"127.0.0.1:{port}"]
         # Its own session: `playbook serve` runs `mkdocs serve` as a child, and both must stop.

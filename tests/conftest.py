@@ -8,13 +8,21 @@ import pytest
 from click.testing import CliRunner
 
 from macros import sourcemap
-from tests.helpers import VALID, copy_data, reference_data
+from tests.helpers import VALID, copy_data, playbook_of, reference_data
 
 #: The loader classes available here: libyaml-backed when PyYAML has it, and pure Python.
 BACKENDS = sorted({sourcemap._Loader, sourcemap._PyLoader}, key=lambda cls: cls.__name__)
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from macros.model import Playbook
+
+
+@pytest.fixture(name="pb", scope="module")
+def fixture_pb() -> Playbook:
+    """The valid fixture's playbook, loaded once per test module (copy it to change it)."""
+    return playbook_of(VALID)
 
 
 @pytest.fixture(name="valid_data")

@@ -24,6 +24,8 @@ from macros.sourcemap import load_yaml
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
+    from macros.model import Playbook
+
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 FIXTURES = TESTS / "fixtures"
@@ -37,6 +39,13 @@ def copy_data(source: Path, dest: Path) -> Path:
     """Copy the YAML data files of ``source`` into ``dest`` (created) and return ``dest``."""
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns("schema"))
     return dest
+
+
+def playbook_of(data: Path) -> Playbook:
+    """The playbook of a data folder that must validate (the test fails with its issues)."""
+    result = load_uncached(data)
+    assert result.playbook is not None, result.issues
+    return result.playbook
 
 
 @functools.cache
@@ -309,8 +318,7 @@ def http_server(handler: Callable[..., http.server.BaseHTTPRequestHandler]) -> I
     thread = threading.Thread(target=server.serve_forever, name="test-http", daemon=True)
     thread.start()
     try:
-        host, port = server.server_address[:2]
-        yield f"http://{host}:{port}"
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -15,13 +15,7 @@ from macros.loader import load_uncached
 from macros.model import Playbook
 from macros.pages import Page, check_page_owners, generated_pages, page_owner, split_front_matter
 from macros.render import links
-from tests.helpers import DATA, ROOT, make_project, reference_data, rewrite
-
-
-def _playbook(data: Path) -> Playbook:
-    pb = load_uncached(data).playbook
-    assert pb is not None
-    return pb
+from tests.helpers import DATA, ROOT, make_project, playbook_of, reference_data, rewrite
 
 
 def _pages(pb: Playbook) -> dict[str, Page]:
@@ -34,7 +28,7 @@ def _pages(pb: Playbook) -> dict[str, Page]:
 
 
 def test_role_and_use_case_pages_belong_to_their_role_and_owner() -> None:
-    pb = _playbook(reference_data())
+    pb = playbook_of(reference_data())
     pages = _pages(pb)
     for role in pb.roles:
         assert pages[links.role_page(role)].owner == role
@@ -43,7 +37,7 @@ def test_role_and_use_case_pages_belong_to_their_role_and_owner() -> None:
 
 
 def test_a_phase_page_belongs_to_the_role_accountable_for_most_of_its_tasks() -> None:
-    pb = _playbook(reference_data())
+    pb = playbook_of(reference_data())
     pages = _pages(pb)
     for phase in pb.phases:
         counts = Counter(a for _, task in phase.tasks() for a in task.raci.accountable)
@@ -60,7 +54,7 @@ def test_file_owners_give_the_other_pages_their_owner(valid_data: Path) -> None:
 
     rewrite(valid_data, "roles.yaml", lambda d: d["roles"].update(sre=_role("SRE")))
     rewrite(valid_data, "playbook.yaml", own)
-    pb = _playbook(valid_data)
+    pb = playbook_of(valid_data)
     pages = _pages(pb)
     assert pages[links.GATES].owner == "model_validator"
     assert pages[links.phase_page("build")].owner == "sre"  # listed: wins over the majority
@@ -74,7 +68,7 @@ def _role(name: str) -> dict:
 
 
 def test_every_generated_page_of_the_real_data_has_a_known_owner() -> None:
-    pb = _playbook(DATA)
+    pb = playbook_of(DATA)
     for page in _pages(pb).values():
         assert page.owner in pb.roles, page.src_uri
 
@@ -95,7 +89,7 @@ def test_unknown_file_owners_are_validation_errors(valid_data: Path) -> None:
 
 
 def test_generated_pages_carry_owner_and_sources_in_front_matter() -> None:
-    pb = _playbook(reference_data())
+    pb = playbook_of(reference_data())
     page = _pages(pb)[links.role_page("ml_engineer")]
     front, _ = split_front_matter(page.compose())
     meta = yaml.safe_load(front)
@@ -104,7 +98,7 @@ def test_generated_pages_carry_owner_and_sources_in_front_matter() -> None:
 
 
 def test_a_chapter_keeps_its_own_owner_and_adds_its_file_to_the_sources() -> None:
-    pb = _playbook(reference_data())
+    pb = playbook_of(reference_data())
     phase = pb.phases[0]
     page = _pages(pb)[links.phase_page(phase.id)]
     chapter = "---\nowner: compliance_officer\n---\n\n# Title\n\nText.\n"
@@ -116,7 +110,7 @@ def test_a_chapter_keeps_its_own_owner_and_adds_its_file_to_the_sources() -> Non
 
 
 def test_hand_written_pages_of_the_repository_name_known_owners() -> None:
-    pb = _playbook(DATA)
+    pb = playbook_of(DATA)
     docs = {
         p.relative_to(ROOT / "docs").as_posix(): p.read_text(encoding="utf-8")
         for p in (ROOT / "docs").rglob("*.md")
@@ -126,7 +120,7 @@ def test_hand_written_pages_of_the_repository_name_known_owners() -> None:
 
 
 def test_unknown_and_missing_owners_are_located_errors(valid_data: Path) -> None:
-    pb = _playbook(valid_data)
+    pb = playbook_of(valid_data)
     docs = {
         "guide.md": "---\ndescription: A guide.\nowner: ml_engineeer\n---\n\n# Guide\n",
         "bare.md": "# Bare\n",

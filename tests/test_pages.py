@@ -8,7 +8,6 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from macros.loader import load_uncached
 from macros.model import Playbook
 from macros.pages import (
     Page,
@@ -19,21 +18,12 @@ from macros.pages import (
     split_front_matter,
 )
 from macros.render.common import CHAPTER_SLOT
-from tests.helpers import VALID
 
 
 def stub_svg(dot: str) -> str:
     """Stands in for Graphviz: a labelled, empty SVG."""
     assert dot.startswith(("digraph", "graph", "strict"))
     return '<svg class="playbook-diagram" role="img" aria-label="x"><title>x</title></svg>'
-
-
-@pytest.fixture(name="pb", scope="module")
-def fixture_pb() -> Playbook:
-    """The valid fixture's playbook."""
-    result = load_uncached(VALID)
-    assert result.playbook is not None
-    return result.playbook
 
 
 @pytest.fixture(name="pages", scope="module")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
-
 from macros.loader import load_uncached
 from macros.render.architecture import render_architecture
 from macros.render.dot import to_dot_architecture
-from tests.helpers import VALID, copy_data, rewrite
+from tests.helpers import VALID, copy_data, playbook_of, rewrite
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -19,18 +17,6 @@ if TYPE_CHECKING:
 
 PAGE = "technology/architecture.md"
 SCRIPT = "<script>alert(1)</script>"
-
-
-def _playbook(data: Path) -> Playbook:
-    result = load_uncached(data)
-    assert result.playbook is not None, result.issues
-    return result.playbook
-
-
-@pytest.fixture(name="pb", scope="module")
-def fixture_pb() -> Playbook:
-    """The fixture playbook."""
-    return _playbook(VALID)
 
 
 def _stub(seen: list[str]) -> Callable[[str], str]:
@@ -96,6 +82,6 @@ def test_injected_script_is_shown_as_text(tmp_path: Path) -> None:
             or d["flows"]["promote"].update(label=SCRIPT)
         ),
     )
-    page = render_architecture(_playbook(data), PAGE, _stub([]))
+    page = render_architecture(playbook_of(data), PAGE, _stub([]))
     assert "<script" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

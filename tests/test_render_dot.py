@@ -38,14 +38,6 @@ if TYPE_CHECKING:
 NODE = re.compile(r'^\s*("(?:[^"\\]|\\.)*")\s\[(.*)\];$', re.MULTILINE)
 
 
-@pytest.fixture(name="pb", scope="module")
-def fixture_pb() -> Playbook:
-    """The fixture playbook."""
-    playbook = load_uncached(VALID).playbook
-    assert playbook is not None
-    return playbook
-
-
 def _diagrams(pb: Playbook) -> dict[str, str]:
     dots = {
         "lifecycle": to_dot_lifecycle(pb, "process/index.md"),

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from macros.loader import load_uncached
 from macros.render.evaluation import (
     moved_weights,
     ranking,
@@ -14,18 +13,12 @@ from macros.render.evaluation import (
     sensitivity,
     weighted_totals,
 )
-from tests.helpers import VALID, copy_data, reference_data, rewrite
+from tests.helpers import VALID, copy_data, playbook_of, reference_data, rewrite
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from macros.model import Playbook
-
-
-def _playbook(data: Path) -> Playbook:
-    result = load_uncached(data)
-    assert result.playbook is not None, result.issues
-    return result.playbook
 
 
 def _scored(tmp_path: Path, weights: dict[str, int], scores: dict[str, dict[str, int]]) -> Any:
@@ -39,13 +32,7 @@ def _scored(tmp_path: Path, weights: dict[str, int], scores: dict[str, dict[str,
             doc["evaluations"]["tracking"]["candidates"][candidate]["scores"] = values
 
     rewrite(data, "tool_evaluation.yaml", edit)
-    return _playbook(data)
-
-
-@pytest.fixture(name="pb", scope="module")
-def fixture_pb() -> Playbook:
-    """The fixture playbook: fit 60, cost 40; MLflow (4, 5) against GitHub Actions (2, 4)."""
-    return _playbook(VALID)
+    return playbook_of(data)
 
 
 def test_weighted_totals_match_the_model(pb: Playbook) -> None:
@@ -128,7 +115,7 @@ def test_a_move_that_only_ties_is_reported_as_a_tie(tmp_path: Path) -> None:
 
 
 def test_reference_evaluations_check_every_criterion_both_ways() -> None:
-    pb = _playbook(reference_data())
+    pb = playbook_of(reference_data())
     for evaluation in pb.evaluations.values():
         moves = sensitivity(pb, evaluation)
         # A weight already at 100 cannot move up; weights are never 0.

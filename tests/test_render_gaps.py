@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from macros.loader import load_uncached
 from macros.render.gaps import cell_kind, render_gap_analysis, roadmap
-from tests.helpers import VALID, copy_data, rewrite
+from tests.helpers import VALID, copy_data, playbook_of, rewrite
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -17,12 +16,6 @@ if TYPE_CHECKING:
 
 PAGE = "technology/gap-analysis.md"
 SCRIPT = "<script>alert(1)</script>"
-
-
-def _playbook(data: Path) -> Playbook:
-    result = load_uncached(data)
-    assert result.playbook is not None, result.issues
-    return result.playbook
 
 
 def _capability(name: str, priority: str, current: int, target: int, horizon: str) -> Any:
@@ -53,7 +46,7 @@ def fixture_pb(tmp_path: Path) -> Playbook:
         )
 
     rewrite(data, "gap_analysis.yaml", edit)
-    return _playbook(data)
+    return playbook_of(data)
 
 
 def test_roadmap_sorts_by_priority_then_gap_then_horizon(pb: Playbook) -> None:
@@ -106,6 +99,6 @@ def test_injected_script_is_shown_as_text(tmp_path: Path) -> None:
         "gap_analysis.yaml",
         lambda d: d["capabilities"]["model_registry"].update(name=SCRIPT, hurdles=[SCRIPT]),
     )
-    page = render_gap_analysis(_playbook(data), PAGE)
+    page = render_gap_analysis(playbook_of(data), PAGE)
     assert "<script" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import pytest
-
-from macros.loader import load_uncached
 from macros.render.governance import (
     control_tasks,
     render_controls,
@@ -14,7 +11,7 @@ from macros.render.governance import (
     render_traceability,
     untraced_controls,
 )
-from tests.helpers import VALID, copy_data, reference_data, rewrite
+from tests.helpers import VALID, copy_data, playbook_of, reference_data, rewrite
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -23,18 +20,6 @@ if TYPE_CHECKING:
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
-
-
-def _playbook(data: Path) -> Playbook:
-    result = load_uncached(data)
-    assert result.playbook is not None, result.issues
-    return result.playbook
-
-
-@pytest.fixture(name="pb", scope="module")
-def fixture_pb() -> Playbook:
-    """The fixture playbook."""
-    return _playbook(VALID)
 
 
 def test_gate_section_has_stages_task_approvers_criteria_and_links(pb: Playbook) -> None:
@@ -103,7 +88,7 @@ def _untraced(tmp_path: Path) -> Playbook:
         }
 
     rewrite(data, "controls.yaml", edit)
-    return _playbook(data)
+    return playbook_of(data)
 
 
 def test_untraced_controls_are_flagged(tmp_path: Path) -> None:
@@ -144,7 +129,7 @@ def test_injected_script_is_shown_as_text(tmp_path: Path) -> None:
         lambda d: d["controls"]["independent_validation"].update(title=SCRIPT, citation=SCRIPT),
     )
     rewrite(data, "controls.yaml", lambda d: d["sources"]["sr_11_7"].update(issuer=SCRIPT))
-    pb = _playbook(data)
+    pb = playbook_of(data)
     for page in (
         render_gates(pb, "governance/gates.md"),
         render_controls(pb, "governance/controls.md"),
@@ -155,7 +140,7 @@ def test_injected_script_is_shown_as_text(tmp_path: Path) -> None:
 
 
 def test_reference_pages_anchor_every_gate_and_control() -> None:
-    pb = _playbook(reference_data())
+    pb = playbook_of(reference_data())
     gates = render_gates(pb, "governance/gates.md")
     controls = render_controls(pb, "governance/controls.md")
     for gate_id in pb.gates:

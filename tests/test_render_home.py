@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from macros.loader import load_uncached
 from macros.model import Playbook
 from macros.render import links
 from macros.render.home import (
@@ -16,15 +15,6 @@ from macros.render.home import (
     render_audience_cards,
     render_home,
 )
-from tests.helpers import VALID
-
-
-@pytest.fixture(name="pb", scope="module")
-def fixture_pb() -> Playbook:
-    """The valid fixture's playbook."""
-    result = load_uncached(VALID)
-    assert result.playbook is not None
-    return result.playbook
 
 
 @pytest.mark.parametrize(

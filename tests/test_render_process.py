@@ -4,21 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from macros.loader import load_uncached
 from macros.model import Playbook
 from macros.render.common import CHAPTER_SLOT
 from macros.render.process import gates_of_phase, render_phase_page, render_process_overview
-from tests.helpers import VALID
-
-
-@pytest.fixture(name="pb", scope="module")
-def fixture_pb() -> Playbook:
-    """The valid fixture's playbook."""
-    result = load_uncached(VALID)
-    assert result.playbook is not None
-    return result.playbook
 
 
 def test_phase_page_anchors_sub_phases_and_tasks_at_their_ids(pb: Playbook) -> None:

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from macros.issues import Issue
-from macros.loader import load_uncached
 from macros.model import Playbook
 from macros.render.raci import (
     HEAT_LEVELS,
@@ -17,19 +16,10 @@ from macros.render.raci import (
     render_raci_matrix,
     render_raci_rollup,
 )
-from tests.helpers import VALID
 
 MATRIX = "people/raci.md"
 ROLLUP = "people/raci-rollup.md"
 SCRIPT = "<script>alert(1)</script>"
-
-
-@pytest.fixture(name="pb", scope="module")
-def fixture_pb() -> Playbook:
-    """The valid fixture's playbook."""
-    result = load_uncached(VALID)
-    assert result.playbook is not None
-    return result.playbook
 
 
 def renamed(pb: Playbook, role_id: str, name: str) -> Playbook:

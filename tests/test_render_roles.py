@@ -6,18 +6,8 @@ import re
 
 import pytest
 
-from macros.loader import load_uncached
 from macros.model import Playbook
 from macros.render.roles import render_role_page, render_roles_index
-from tests.helpers import VALID
-
-
-@pytest.fixture(name="pb", scope="module")
-def fixture_pb() -> Playbook:
-    """The valid fixture's playbook."""
-    result = load_uncached(VALID)
-    assert result.playbook is not None
-    return result.playbook
 
 
 def page_of(role_id: str) -> str:

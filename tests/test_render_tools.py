@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
-
-from macros.loader import load_uncached
 from macros.render.tools import overlay_counts, render_overlay, render_tool_catalog
-from tests.helpers import VALID, copy_data, reference_data, rewrite
+from tests.helpers import VALID, copy_data, playbook_of, reference_data, rewrite
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -16,18 +13,6 @@ if TYPE_CHECKING:
     from macros.model import Playbook
 
 SCRIPT = "<script>alert(1)</script>"
-
-
-def _playbook(data: Path) -> Playbook:
-    result = load_uncached(data)
-    assert result.playbook is not None, result.issues
-    return result.playbook
-
-
-@pytest.fixture(name="pb", scope="module")
-def fixture_pb() -> Playbook:
-    """The fixture playbook."""
-    return _playbook(VALID)
 
 
 def test_catalog_groups_tools_by_category_with_anchors_and_badges(pb: Playbook) -> None:
@@ -87,7 +72,7 @@ def test_injected_script_is_shown_as_text(tmp_path: Path) -> None:
         "tools.yaml",
         lambda d: d["categories"]["ci_cd"].update(name=SCRIPT, description=SCRIPT),
     )
-    pb = _playbook(data)
+    pb = playbook_of(data)
     for page in (
         render_tool_catalog(pb, "technology/tools.md"),
         render_overlay(pb, "technology/overlay.md"),
@@ -97,7 +82,7 @@ def test_injected_script_is_shown_as_text(tmp_path: Path) -> None:
 
 
 def test_reference_catalog_anchors_every_tool() -> None:
-    pb = _playbook(reference_data())
+    pb = playbook_of(reference_data())
     page = render_tool_catalog(pb, "technology/tools.md")
     for tool_id in pb.tools:
         assert page.count(f"{{ #{tool_id} }}") == 1

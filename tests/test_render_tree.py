@@ -12,10 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from macros.cli import cli
-from macros.loader import load_uncached
 from macros.model import Playbook
 from macros.render_tree import RenderedTree, RenderError, read_docs, render_tree, write_tree
-from tests.helpers import CHAPTER, VALID, make_project
+from tests.helpers import CHAPTER, make_project
 
 LEADERS = "---\nowner: ml_engineer\n---\n\n# Leaders\n\nThe playbook: {{ playbook_title() }}.\n"
 
@@ -26,14 +25,6 @@ def stub_svg(dot: str) -> str:
         '<svg width="10pt" class="playbook-diagram" role="group" aria-label="x">'
         '<title>x</title><a xlink:href="../process/build/"><text>x</text></a></svg>'
     )
-
-
-@pytest.fixture(name="pb", scope="module")
-def fixture_pb() -> Playbook:
-    """The valid fixture's playbook."""
-    result = load_uncached(VALID)
-    assert result.playbook is not None
-    return result.playbook
 
 
 @pytest.fixture(name="tree", scope="module")

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
-from macros.loader import load_uncached
 from macros.model import Playbook
 from macros.render.usecases import render_use_case, render_use_cases_index
-from tests.helpers import VALID
 
 PAGE = "use-cases/churn.md"
-
-
-@pytest.fixture(name="pb", scope="module")
-def fixture_pb() -> Playbook:
-    """The valid fixture's playbook."""
-    result = load_uncached(VALID)
-    assert result.playbook is not None
-    return result.playbook
 
 
 def test_index_row_shows_status_tier_owner_and_pattern(pb: Playbook) -> None:

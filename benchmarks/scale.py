@@ -458,13 +458,18 @@ def docs_block(result: dict[str, Any], profile: list[tuple[str, float, float]] |
     return "\n".join(parts)
 
 
-def write_docs(block: str, page: Path = DOCS_PAGE) -> None:
-    """Replace the results block of the benchmarks page with ``block``."""
+def write_docs(
+    block: str, page: Path = DOCS_PAGE, begin: str = BEGIN, end_marker: str = END
+) -> None:
+    """Replace the block between ``begin`` and ``end_marker`` (both kept) with ``block``.
+
+    ``block`` starts with ``begin`` and ends with ``end_marker``.
+    """
     text = page.read_text(encoding="utf-8")
-    start, end = text.find(BEGIN), text.find(END)
+    start, end = text.find(begin), text.find(end_marker)
     if start < 0 or end < start:
-        raise SystemExit(f"{page}: no {BEGIN} ... {END} block to replace")
-    page.write_text(text[:start] + block + text[end + len(END) :], encoding="utf-8")
+        raise SystemExit(f"{page}: no {begin} ... {end_marker} block to replace")
+    page.write_text(text[:start] + block + text[end + len(end_marker) :], encoding="utf-8")
 
 
 # --------------------------------------------------------------------------------------------

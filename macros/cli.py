@@ -139,53 +139,61 @@ def build(out: Path, config: Path, check_external: bool) -> None:
 def serve(config: Path, addr: str, full: bool) -> None:
     """Serve the playbook with live reload when data, docs or macros change.
 
-    A preview leaves out the print page and the git dates, which redo whole-site work on every
-    rebuild; --full keeps them.
+    The preview is at the root of --addr, whatever the path of the published site_url. It
+    leaves out the print page and the git dates, which redo whole-site work on every rebuild;
+    --full keeps them.
     """
     import signal
     import subprocess
     import tempfile
 
-    from macros.config_file import ConfigError, preview_config
+    from macros.config_file import ConfigError, extra_settings, preview_config, read_config
+    from macros.pages import data_dir
 
     if not config.is_file():
         fail(f"MkDocs config '{config}' not found")
-    result = load_playbook(config.parent / "data")
+    try:
+        extra = extra_settings(read_config(config))
+        # A preview lives at the root of its address, whatever the published site_url's path.
+        text = preview_config(config, f"http://{addr}/", full=full)
+    except (OSError, yaml.YAMLError, ConfigError) as exc:
+        fail(f"cannot read '{config}': {exc}")
+    data = data_dir(config, extra)
+    result = load_playbook(data)
     if errors(result.issues):
         click.echo(format_text(result.issues), err=True)
         sys.exit(1)
-    served = config
-    if not full:
-        try:
-            text = preview_config(config)
-        except (OSError, yaml.YAMLError, ConfigError) as exc:
-            fail(f"cannot read '{config}': {exc}")
-        # Beside the config: MkDocs resolves the docs, hooks and theme paths from its folder.
-        with tempfile.NamedTemporaryFile(
-            "w", dir=config.parent, prefix=".playbook-serve-", suffix=".yml", delete=False
-        ) as out:
-            out.write(text)
-        served = Path(out.name)
+    # Beside the config: MkDocs resolves the docs, hooks and theme paths from its folder.
+    with tempfile.NamedTemporaryFile(
+        "w", dir=config.parent, prefix=".playbook-serve-", suffix=".yml", delete=False
+    ) as out:
+        out.write(text)
+    served = Path(out.name)
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr]
-    cmd += ["--config-file", str(served), "--watch", str(config)]
+    # The config and the data it names, wherever that is (PLAYBOOK_DATA may point elsewhere).
+    cmd += ["--config-file", str(served), "--watch", str(config), "--watch", str(data)]
     child = subprocess.Popen(cmd)
 
+    stopped = False
+
     def stop(signum: int, frame: object) -> None:
+        nonlocal stopped
+        stopped = True
         child.terminate()
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         code = child.wait()
     except KeyboardInterrupt:
+        stopped = True
         child.terminate()
-        code = 0
     finally:
         signal.signal(signal.SIGTERM, previous)
         if child.poll() is None:
             child.wait()
-        if served != config:
-            served.unlink(missing_ok=True)
-    sys.exit(code)
+        served.unlink(missing_ok=True)
+    # Stopped on request (Ctrl-C, SIGTERM) is a clean exit; a crash keeps its code.
+    sys.exit(0 if stopped else code if code >= 0 else 128 - code)
 
 
 @cli.command()
@@ -213,7 +221,13 @@ def render(out: Path, config: Path, plain: Path | None) -> None:
     """
     import functools
 
-    from macros.config_file import ConfigError, plain_config, read_config, setting
+    from macros.config_file import (
+        ConfigError,
+        extra_settings,
+        plain_config,
+        read_config,
+        setting,
+    )
     from macros.pages import data_dir, diagram_cache_dir
     from macros.render.svg import DiagramError, render_svg
     from macros.render_tree import RenderError, read_docs, render_tree, write_tree
@@ -224,7 +238,7 @@ def render(out: Path, config: Path, plain: Path | None) -> None:
         raw = read_config(config)
     except (OSError, yaml.YAMLError, ConfigError) as exc:
         fail(f"cannot read '{config}': {exc}")
-    extra = {key: setting(raw, "extra", key) for key in setting(raw, "extra", default={})}
+    extra = extra_settings(raw)
     docs_dir = config.parent / str(setting(raw, "docs_dir", default="docs"))
     if not docs_dir.is_dir():
         fail(f"docs folder '{docs_dir}' not found")

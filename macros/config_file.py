@@ -110,6 +110,11 @@ def setting(config: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
     return default if value is None else value
 
 
+def extra_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``extra`` settings of a :func:`read_config` config, each ``!ENV`` resolved."""
+    return {key: setting(config, "extra", key) for key in setting(config, "extra", default={})}
+
+
 def _plugin_name(entry: Any) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
 
@@ -141,23 +146,28 @@ def plain_config(config: Path, docs_dir: Path, nav: list[Any]) -> str:
 PREVIEW_SKIPS = ("print-site", "git-revision-date-localized")
 
 
-def preview_config(config: Path) -> str:
-    """A config for ``playbook serve``: the project's, with the :data:`PREVIEW_SKIPS` plugins off.
+def preview_config(config: Path, site_url: str | None = None, *, full: bool = False) -> str:
+    """A config for ``playbook serve``: the project's, inherited, for a local preview.
 
-    Both have an ``enabled`` option. It inherits ``config``: write it beside it.
+    The :data:`PREVIEW_SKIPS` plugins are off (both have an ``enabled`` option) unless ``full``.
+    ``site_url``, when given, replaces the project's: ``mkdocs serve`` serves under the path of
+    ``site_url``, and a preview belongs at the root of its local address. Write it beside
+    ``config``.
     """
     raw = read_config(config)
     plugins = []
     for entry in raw.get("plugins", ["search"]) or []:
         name = _plugin_name(entry)
-        if name in PREVIEW_SKIPS:
+        if name in PREVIEW_SKIPS and not full:
             options = entry[name] if isinstance(entry, dict) else None
             entry = {name: {**(options or {}), "enabled": False}}
         plugins.append(entry)
-    doc = {"INHERIT": config.name, "plugins": plugins}
+    doc: dict[str, Any] = {"INHERIT": config.name, "plugins": plugins}
+    if site_url is not None:
+        doc["site_url"] = site_url
     header = (
-        "# Written by `playbook serve` (and removed when it stops): the site without the print\n"
-        "# page and git dates, so that a preview rebuilds quickly. `playbook serve --full`\n"
-        "# serves everything.\n"
+        "# Written by `playbook serve` (and removed when it stops): the site at the root of the\n"
+        "# local address, without the print page and git dates so that a preview rebuilds\n"
+        "# quickly (`playbook serve --full` keeps them).\n"
     )
     return header + yaml.dump(doc, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True)

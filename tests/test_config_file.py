@@ -68,3 +68,19 @@ def test_preview_config_turns_the_whole_site_plugins_off(tmp_path: Path) -> None
     assert plugins[2] == {"print-site": {"add_cover_page": True, "enabled": False}}
     assert plugins[3] == {"git-revision-date-localized": {"enabled": False}}
     assert own["hooks"] == ["macros/hooks.py"]
+
+
+def test_preview_config_sets_the_local_site_url_and_full_keeps_every_plugin(
+    tmp_path: Path,
+) -> None:
+    base = tmp_path / "mkdocs.yml"
+    base.write_text("site_url: https://example.org/playbook/\n" + BASE, encoding="utf-8")
+    preview = tmp_path / "preview.yml"
+    preview.write_text(preview_config(base, "http://127.0.0.1:8000/", full=True), encoding="utf-8")
+    own = read_config(preview)
+    assert setting(own, "site_url") == "http://127.0.0.1:8000/"
+    assert _names(own) == _names(read_config(base))
+    assert own["plugins"][2] == {"print-site": {"add_cover_page": True}}
+    assert own["plugins"][3] == "git-revision-date-localized"
+    preview.write_text(preview_config(base), encoding="utf-8")
+    assert setting(read_config(preview), "site_url") == "https://example.org/playbook/"

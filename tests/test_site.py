@@ -161,3 +161,15 @@ def test_bulky_matrices_are_kept_out_of_search(built: Built) -> None:
     titles = {unescape(doc["title"]) for doc in index["docs"]}
     assert "Train the candidate model" in titles
     assert "MLflow" in titles
+
+
+def test_every_page_offers_the_print_page_but_the_print_page_itself(built: Built) -> None:
+    for url, target in (
+        ("", "print_page/"),
+        ("people/roles/data_scientist/", "../../../print_page/"),
+    ):
+        button = re.search(r'<a href="([^"]+)"[^>]*class="[^"]*playbook-print', built.page(url))
+        assert button is not None, url
+        assert button.group(1) == target
+    assert "Print the whole playbook" in built.page("print_page/")  # the page exists...
+    assert "playbook-print" not in built.page("print_page/")  # ...without a button to itself

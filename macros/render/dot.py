@@ -16,6 +16,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from macros.render import links
+from macros.render.markdown import plain_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -135,14 +136,12 @@ def _label(
     return f"<{lines}>"
 
 
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MD_MARKS = re.compile(r"[*_`#>]+")
+_BLOCK_MARKS = re.compile(r"[#>]+")
 
 
 def plain(markdown: str, limit: int = 220) -> str:
     """A Markdown field reduced to one line of plain text for a tooltip."""
-    flat = _MD_MARKS.sub("", _MD_LINK.sub(r"\1", markdown))
-    flat = " ".join(flat.split())
+    flat = " ".join(_BLOCK_MARKS.sub("", plain_text(markdown)).split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 

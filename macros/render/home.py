@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from macros.render import links
 from macros.render.common import CHAPTER_SLOT, data_note
 from macros.render.dot import to_dot_lifecycle
-from macros.render.markdown import html, markdown, text
+from macros.render.markdown import html, markdown, plain_text, text
 from macros.render.svg import diagram_html
 
 if TYPE_CHECKING:
@@ -86,8 +86,6 @@ class Audience:
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _H1 = re.compile(r"^#\s+(.+?)\s*(?:\{[^}]*\})?\s*#*\s*$", re.MULTILINE)
 _DESCRIPTION = re.compile(r"^description:\s*[\"']?(.+?)[\"']?\s*$", re.MULTILINE)
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"[*_`]+")
 #: Longest description taken from a guide's first paragraph.
 DESCRIPTION_CHARS = 180
 
@@ -103,7 +101,7 @@ def first_sentence(markdown: str, limit: int = DESCRIPTION_CHARS) -> str:
         (p for p in re.split(r"\n\s*\n", body) if p.strip() and p.lstrip()[0] not in "#<!-|>"),
         "",
     )
-    plain = " ".join(_EMPHASIS.sub("", _LINK.sub(r"\1", paragraph)).split())
+    plain = plain_text(paragraph)
     sentence = re.split(r"(?<=[.!?])\s", plain, maxsplit=1)[0]
     if len(sentence) <= limit:
         return sentence

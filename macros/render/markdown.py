@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from markupsafe import escape
@@ -94,3 +95,14 @@ def edit_data_note(files: Iterable[str], repo_url: str, branch: str) -> str:
         )
     kind = "!!!" if len(names) <= 3 else "???"
     return f'{kind} info "Generated from data"\n\n    {body}'
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+#: Emphasis and code marks. An underscore inside a word (``production_release``) is text:
+#: Python-Markdown does not treat it as emphasis either.
+_MARKS = re.compile(r"[*`]+|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])")
+
+
+def plain_text(markdown: str) -> str:
+    """A Markdown fragment as one line of plain text: links keep their text, marks go."""
+    return " ".join(_MARKS.sub("", _LINK.sub(r"\1", markdown)).split())

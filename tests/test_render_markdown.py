@@ -1,0 +1,34 @@
+"""Plain text from Markdown fragments: tooltips and page descriptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from macros.render.dot import plain
+from macros.render.markdown import plain_text
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("the **production_release** gate", "the production_release gate"),
+        ("_emphasis_ and __strong__ and *star*", "emphasis and strong and star"),
+        (
+            "see [the gates](../governance/gates.md) and ![a figure](x.png)",
+            "see the gates and a figure",
+        ),
+        ("`code_name` in\n\n  two   lines", "code_name in two lines"),
+        ("snake_case_id_", "snake_case_id"),
+    ],
+)
+def test_plain_text_drops_marks_but_keeps_words_with_underscores(
+    markdown: str, expected: str
+) -> None:
+    assert plain_text(markdown) == expected
+
+
+def test_tooltip_also_drops_heading_and_quote_marks_and_is_cut_at_the_limit() -> None:
+    assert plain("## Title\n> quoted retrain_release") == "Title quoted retrain_release"
+    cut = plain("word " * 100, limit=20)
+    assert len(cut) <= 20
+    assert cut.endswith("…")

@@ -53,7 +53,7 @@ def test_gates_belong_to_the_phase_of_their_review_task(pb: Playbook) -> None:
 def test_overview_links_every_phase_and_sub_phase(pb: Playbook) -> None:
     md = render_process_overview(pb, "process/index.md", '<div class="playbook-diagram"></div>')
     assert '<div class="playbook-diagram"></div>' in md
-    assert "## 1. Build { #build }" in md
+    assert "## 1. Build { #phase-build }" in md
     assert "[Training](build.md#training): 2 tasks" in md
     assert "[Independent review](validate.md#review): 1 task" in md
     assert "**Gates:** [Validation approval](../governance/gates.md#validation_gate)" in md

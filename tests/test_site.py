@@ -173,3 +173,10 @@ def test_every_page_offers_the_print_page_but_the_print_page_itself(built: Built
         assert button.group(1) == target
     assert "Print the whole playbook" in built.page("print_page/")  # the page exists...
     assert "playbook-print" not in built.page("print_page/")  # ...without a button to itself
+
+
+def test_ids_are_unique_on_every_page_including_the_print_page(built: Built) -> None:
+    for page in sorted(built.site.rglob("index.html")):
+        ids = re.findall(r'\sid="([^"]+)"', page.read_text(encoding="utf-8"))
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        assert repeated == [], page.relative_to(built.site).as_posix()

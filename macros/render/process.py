@@ -40,7 +40,9 @@ def render_process_overview(pb: Playbook, page: str, diagram: str = "") -> str:
         out.append(diagram.strip() + "\n\n")
     for phase in pb.phases:
         target = links.phase_page(phase.id)
-        out.append(f"## {phase.order}. {text(phase.name)} {{ #{phase.id} }}\n\n")
+        # Not the bare id: the print page prefixes anchors with the page path, and
+        # "process-<phase>" is already the id of the phase page's own section there.
+        out.append(f"## {phase.order}. {text(phase.name)} {{ #phase-{phase.id} }}\n\n")
         out.append(markdown(phase.summary).strip() + "\n\n")
         subs = "".join(
             f"- [{text(sub.name)}]({links.md_href(target, page, sub.id)}): "

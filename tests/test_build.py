@@ -103,7 +103,7 @@ BREAKAGES = {
     ),
     # Neither MkDocs nor lychee reads xlink:href in inline SVG: check_svg_links does.
     "inline SVG link": Breakage(
-        '<div markdown="0"><svg xmlns="http://www.w3.org/2000/svg" '
+        '<div><svg xmlns="http://www.w3.org/2000/svg" '
         'xmlns:xlink="http://www.w3.org/1999/xlink" role="img" aria-label="A diagram">'
         '<a xlink:href="../no-such-phase/"><text x="0" y="10">node</text></a></svg></div>',
         (PAGE_HTML, "../no-such-phase/"),

@@ -32,7 +32,7 @@ def test_page_embeds_the_architecture_diagram(pb: Playbook) -> None:
     page = render_architecture(pb, PAGE, _stub(seen))
     assert seen == [to_dot_architecture(pb, PAGE)]
     assert page.startswith('# Reference architecture\n\n!!! info "Generated from data"')
-    assert '<div class="playbook-diagram" markdown="0">' in page
+    assert '<div class="playbook-diagram">' in page
     assert "<title>The reference architecture: 2 components in 2 environments" in page
 
 

@@ -279,7 +279,7 @@ def test_invalid_dot_raises_a_diagram_error(tmp_path: Path) -> None:
 def test_diagram_html_is_one_markdown_safe_block(pb: Playbook, tmp_path: Path) -> None:
     svg = render_svg(to_dot_architecture(pb, "technology/architecture.md"), tmp_path)
     block = diagram_html(svg, 'The "architecture" <diagram>')
-    assert block.startswith('<div class="playbook-diagram" markdown="0">\n<svg ')
+    assert block.startswith('<div class="playbook-diagram">\n<svg ')
     assert block.rstrip().endswith("</div>")
     assert "\n\n" not in block.rstrip()
     assert 'aria-label="The &quot;architecture&quot; &lt;diagram&gt;"' in block
@@ -302,8 +302,8 @@ def test_a_diagram_too_wide_to_shrink_scrolls_in_a_focusable_labelled_region() -
     )
     # 900 pt is 1200 px: kept at 70 % at least, so the container scrolls and takes focus.
     assert wide.startswith(
-        '<div class="playbook-diagram" markdown="0" tabindex="0" role="region" aria-label="W">'
+        '<div class="playbook-diagram" tabindex="0" role="region" aria-label="W">'
     )
     assert 'style="min-width: 840px"' in wide
-    assert narrow.startswith('<div class="playbook-diagram" markdown="0">\n')
+    assert narrow.startswith('<div class="playbook-diagram">\n')
     assert "min-width" not in narrow

@@ -65,7 +65,7 @@ def _heatmap(pb: Playbook, caps: list[CapabilityGap]) -> str:
         for level in levels
     )
     rows = [
-        '<div class="pb-heatmap" markdown="0">',
+        '<div class="pb-heatmap">',
         "<table>",
         '<thead><tr><th scope="col">Capability</th>'
         f'{head}<th scope="col">Gap</th><th scope="col">Priority</th></tr></thead>',

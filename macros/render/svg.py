@@ -251,7 +251,7 @@ def diagram_html(svg: str, caption: str) -> str:
         caption: Plain text shown under the diagram and used as its accessible name.
 
     Returns:
-        ``<div class="playbook-diagram" markdown="0">...</div>`` followed by a blank line. A
+        ``<div class="playbook-diagram">...</div>`` followed by a blank line. A
         diagram too wide to shrink to the column scrolls; its container is then a focusable,
         labelled region.
     """
@@ -273,6 +273,6 @@ def diagram_html(svg: str, caption: str) -> str:
     svg = svg.replace("<svg ", "<svg data-search-exclude ", 1)
     inner = "\n".join(line for line in svg.strip().splitlines() if line.strip())
     return (
-        f'<div class="playbook-diagram" markdown="0"{scrolls}>\n{inner}\n'
+        f'<div class="playbook-diagram"{scrolls}>\n{inner}\n'
         f'<p class="playbook-diagram__caption">{label}</p>\n</div>\n\n'
     )

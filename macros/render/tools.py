@@ -261,11 +261,7 @@ def _matrix(pb: Playbook, page: str, counts: dict[str, dict[str, list[Task]]]) -
                 f"<td>{status_badge(tool.status)}</td>{''.join(cells)}<td>{total}</td></tr>"
             )
     rows.append("</tbody>")
-    return (
-        '<div class="pb-overlay" markdown="0">\n<table>\n'
-        + "\n".join(rows)
-        + "\n</table>\n</div>\n\n"
-    )
+    return '<div class="pb-overlay">\n<table>\n' + "\n".join(rows) + "\n</table>\n</div>\n\n"
 
 
 def render_overlay(pb: Playbook, page: str) -> str:

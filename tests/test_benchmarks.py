@@ -1,0 +1,90 @@
+"""The benchmark's synthetic playbooks and its report (the timings themselves are not tested)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from benchmarks.scale import BEGIN, END, Scale, summary, table, verdicts, write_docs
+from benchmarks.synthetic import generate
+from macros.issues import errors
+from macros.loader import load_uncached
+from tests.helpers import DATA, playbook_of, tree_digest
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_synthetic_x10_is_valid_ten_times_the_work_and_deterministic(tmp_path: Path) -> None:
+    reference = playbook_of(DATA)
+    first = generate(tmp_path / "a", 10)
+    result = load_uncached(first)
+    assert errors(result.issues) == []
+    pb = result.playbook
+    assert pb is not None
+    assert sum(1 for _ in pb.tasks()) == 10 * sum(1 for _ in reference.tasks())
+    assert len(pb.use_cases) == 10 * len(reference.use_cases)
+    assert len(reference.roles) < len(pb.roles) < 10 * len(reference.roles)  # roles grow slower
+    assert tree_digest(first) == tree_digest(generate(tmp_path / "b", 10))
+
+
+def _scale(build_s: float, **changes: float) -> Scale:
+    values = {
+        "validate_s": 0.2,
+        "build_s": build_s,
+        "warm_build_s": build_s,
+        "peak_rss_mb": 100.0,
+        "pages": 50,
+        "largest_page_bytes": 100_000,
+        "search_index_bytes": 1_000_000,
+        "warm_diagram_renders": 0,
+        "plain_build_s": build_s,
+        "overhead_vs_plain": 1.0,
+        "print_page_bytes": 1,
+        "tasks": 1,
+        "use_cases": 1,
+        "tools": 1,
+        "roles": 1,
+        **changes,
+    }
+    return Scale(**values)  # type: ignore[arg-type]
+
+
+def test_summary_ratios_and_verdicts() -> None:
+    result = summary(
+        {
+            1: _scale(8.0),
+            10: _scale(100.0, overhead_vs_plain=1.4, largest_page_bytes=2_000_000),
+            30: _scale(300.0, validate_s=4.0),
+        }
+    )
+    assert result["ratio_10_to_1"] == 12.5
+    assert result["overhead_vs_plain"] == 1.4
+    met = {label: ok for label, _, _, ok in verdicts(result)}
+    assert met["x10 build / x1 build"] is False
+    assert met["generator / plain Material (x10, warm)"] is False
+    assert met["largest page at x10 (bytes)"] is False
+    assert met["validation at x30 (s)"] is True
+    assert "| x10 build / x1 build | 12 | 12.50 | **no** |" in table(result)
+
+
+def test_a_partial_run_says_what_it_did_not_measure() -> None:
+    result = summary({1: _scale(8.0, overhead_vs_plain=1.1)})
+    assert "ratio_10_to_1" not in result
+    assert "overhead_vs_plain (x1, warm build / plain build): **1.1**" in table(result)
+    rows = {label: (value, ok) for label, value, _, ok in verdicts(result)}
+    assert rows["generator / plain Material (x10, warm)"] == (None, None)
+    assert "| peak memory at x30 (MB) | 1,024 | not measured | n/a |" in table(result)
+
+
+def test_write_docs_replaces_only_its_block(tmp_path: Path) -> None:
+    page = tmp_path / "benchmarks.md"
+    page.write_text(f"# Title\n\nBefore.\n\n{BEGIN}\nold\n{END}\n\nAfter.\n", encoding="utf-8")
+    write_docs(f"{BEGIN}\nnew\n{END}", page)
+    assert page.read_text(encoding="utf-8") == (
+        f"# Title\n\nBefore.\n\n{BEGIN}\nnew\n{END}\n\nAfter.\n"
+    )
+    page.write_text("# No block\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="no <!-- benchmarks:begin -->"):
+        write_docs(f"{BEGIN}\nnew\n{END}", page)

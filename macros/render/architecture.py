@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from macros.render import refs
 from macros.render.common import data_note, plural
 from macros.render.dot import ENVIRONMENT_ORDER, environment_anchor, to_dot_architecture
-from macros.render.markdown import bullets, markdown, table, text
+from macros.render.markdown import bullets, heading, markdown, table, text
 from macros.render.svg import diagram_html
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def _component(pb: Playbook, page: str, comp: Component) -> str:
             "**Sends to:** " + ", ".join(refs.component(pb, page, f.target) for f in outgoing)
         )
     return (
-        f"#### {text(comp.name)} {{ #{comp.id} }}\n\n"
+        heading(4, text(comp.name), comp.id)
         + markdown(comp.description).strip()
         + "\n\n"
         + bullets(facts)
@@ -166,7 +166,7 @@ def render_architecture(pb: Playbook, page: str, svg: Callable[[str], str]) -> s
     ]
     for env_id in envs:
         env = pb.environments[env_id]
-        out.append(f"### {text(env.name)} {{ #{environment_anchor(env_id)} }}\n\n")
+        out.append(heading(3, text(env.name), environment_anchor(env_id)))
         out.append(markdown(env.description).strip() + "\n\n")
         members = [c for c in pb.components.values() if c.environment == env_id]
         if not members:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from macros.render import links, refs
 from macros.render.common import data_note, plural
-from macros.render.markdown import bullets, markdown, table, text
+from macros.render.markdown import bullets, heading, markdown, table, text
 from macros.render.tools import category_anchor
 
 if TYPE_CHECKING:
@@ -217,8 +217,8 @@ def _evaluation(pb: Playbook, page: str, evaluation: Evaluation) -> str:
         for cand_id, cand in evaluation.candidates.items()
     )
     return (
-        f"## {text(evaluation.title)} {{ #{evaluation.id} }}\n\n"
-        f"Category: {category_link} · {plural(len(evaluation.candidates), 'candidate')}\n\n"
+        heading(2, text(evaluation.title), evaluation.id)
+        + f"Category: {category_link} · {plural(len(evaluation.candidates), 'candidate')}\n\n"
         + markdown(evaluation.context).strip()
         + "\n\n"
         + table(headers, rows)

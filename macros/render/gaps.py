@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from macros.render import links, refs
 from macros.render.common import data_note, plural
-from macros.render.markdown import bullets, html, markdown, table, text
+from macros.render.markdown import bullets, heading, html, markdown, table, text
 
 if TYPE_CHECKING:
     from macros.model import CapabilityGap, Playbook
@@ -116,8 +116,8 @@ def _capability(pb: Playbook, page: str, rank: int, cap: CapabilityGap) -> str:
         f"current **{text(current)}** → target **{text(target)}** · {text(cap.horizon)}"
     )
     return (
-        f"### {text(cap.name)} {{ #{cap.id} }}\n\n"
-        f"{facts}\n\n"
+        heading(3, text(cap.name), cap.id)
+        + f"{facts}\n\n"
         + markdown(cap.description).strip()
         + "\n\n**Hurdles**\n\n"
         + bullets(text(h) for h in cap.hurdles)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from macros.render import links, refs
 from macros.render.common import data_note, plural
-from macros.render.markdown import admonition, bullets, markdown, table, text
+from macros.render.markdown import admonition, bullets, heading, markdown, table, text
 from macros.render.tools import link_url
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def _gate(pb: Playbook, page: str, gate: Gate) -> str:
             )
         )
     return (
-        f"## {text(gate.name)} {{ #{gate.id} }}\n\n"
+        heading(2, text(gate.name), gate.id)
         + markdown(gate.description).strip()
         + "\n\n"
         + bullets(facts)
@@ -189,7 +189,7 @@ def _control(pb: Playbook, page: str, control: Control) -> str:
             + "; ".join(f"{refs.use_case(pb, page, u)}: {text(r)}" for u, r in risks)
         )
     return (
-        f"### {text(control.title)} {{ #{control.id} }}\n\n"
+        heading(3, text(control.title), control.id)
         + markdown(control.description).strip()
         + "\n\n"
         + bullets(facts)
@@ -247,8 +247,8 @@ def render_controls(pb: Playbook, page: str) -> str:
     ]
     for source_id in order:
         source = pb.sources.get(source_id)
-        heading = source.title if source else source_id
-        out.append(f"## {text(heading)} {{ #{source_anchor(source_id)} }}\n\n")
+        title = source.title if source else source_id
+        out.append(heading(2, text(title), source_anchor(source_id)))
         out.append(_source_line(pb, source_id) + "\n\n")
         out.extend(_control(pb, page, c) for c in by_source[source_id])
     unused = [s for s in pb.sources.values() if s.id not in by_source]
@@ -358,7 +358,7 @@ def render_traceability(pb: Playbook, page: str) -> str:
         else:
             facts.append("**Use-case risks:** none cite it")
         sections.append(
-            f"### {text(control.title)} {{ #{trace_anchor(control.id)} }}\n\n"
+            heading(3, text(control.title), trace_anchor(control.id))
             + ("" if traced else "**Untraced:** enforced by no task, gate or component.\n\n")
             + bullets(facts)
             + "\n"

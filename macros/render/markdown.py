@@ -62,6 +62,16 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join([head, rule, *body]) + "\n"
 
 
+def heading(level: int, title: str, anchor: str, *, searchable: bool = True) -> str:
+    """An ATX heading with an explicit anchor (attr_list), then a blank line.
+
+    ``title`` is Markdown: escape data with :func:`text`. ``searchable=False`` keeps the section
+    out of Material's search index.
+    """
+    extra = "" if searchable else " data-search-exclude"
+    return f"{'#' * level} {title} {{ #{anchor}{extra} }}\n\n"
+
+
 def bullets(items: Iterable[str]) -> str:
     """A Markdown bullet list of already-escaped items."""
     return "".join(f"- {item}\n" for item in items)

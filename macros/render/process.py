@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from macros.render import links, refs
 from macros.render.common import CHAPTER_SLOT, LETTER_NAMES, data_note, letters, plural, stage
-from macros.render.markdown import markdown, table, text
+from macros.render.markdown import heading, markdown, table, text
 
 if TYPE_CHECKING:
     from macros.model import Gate, Phase, Playbook, Task
@@ -42,7 +42,7 @@ def render_process_overview(pb: Playbook, page: str, diagram: str = "") -> str:
         target = links.phase_page(phase.id)
         # Not the bare id: the print page prefixes anchors with the page path, and
         # "process-<phase>" is already the id of the phase page's own section there.
-        out.append(f"## {phase.order}. {text(phase.name)} {{ #phase-{phase.id} }}\n\n")
+        out.append(heading(2, f"{phase.order}. {text(phase.name)}", f"phase-{phase.id}"))
         out.append(markdown(phase.summary).strip() + "\n\n")
         subs = "".join(
             f"- [{text(sub.name)}]({links.md_href(target, page, sub.id)}): "
@@ -85,7 +85,7 @@ def render_task(pb: Playbook, page: str, task: Task) -> str:
     if facts:
         facts = f'<div class="playbook-facts" markdown>\n\n{facts}</div>\n\n'
     return (
-        f"### {text(task.name)} {{ #{task.id} }}\n\n"
+        heading(3, text(task.name), task.id)
         + markdown(task.description).strip()
         + "\n\n"
         + facts
@@ -125,7 +125,7 @@ def render_phase_page(pb: Playbook, page: str, phase_id: str) -> str:
         )
     out.append(CHAPTER_SLOT + "\n")
     for sub in phase.sub_phases.values():
-        out.append(f"## {text(sub.name)} {{ #{sub.id} }}\n\n")
+        out.append(heading(2, text(sub.name), sub.id))
         out.append(markdown(sub.description).strip() + "\n\n")
         for task in sub.tasks.values():
             out.append(render_task(pb, page, task))

@@ -17,7 +17,7 @@ from markupsafe import escape
 from pydantic import BaseModel
 
 from macros import model as m
-from macros.render.markdown import edit_data_note, table
+from macros.render.markdown import edit_data_note, heading, table
 
 if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
@@ -355,8 +355,8 @@ def render_model(model: type[BaseModel]) -> str:
     keyed = issubclass(model, m.Keyed)
     note = " Stored under its id as the mapping key (no `id:` field)." if keyed else ""
     return (
-        f"### {model.__name__} {{ #{anchor(model)} }}\n\n"
-        f"{_prose(_summary(model))}{note}\n\n"
+        heading(3, model.__name__, anchor(model))
+        + f"{_prose(_summary(model))}{note}\n\n"
         + table(["Field", "Type", "Required", "Description"], rows)
         + "\n"
     )
@@ -398,7 +398,7 @@ def render_data_reference(pb: Playbook, page: str) -> str:
     ]
     seen: set[type[BaseModel]] = set()
     for pattern, root in m.FILE_MODELS.items():
-        out.append(f"## `data/{pattern}` {{ #{_file_anchor(pattern)} }}\n\n")
+        out.append(heading(2, f"`data/{pattern}`", _file_anchor(pattern)))
         out.append(f"{PURPOSE.get(pattern, _prose(_summary(root)))}\n\n")
         if pattern in EXAMPLES:
             out.append('```yaml title="Example"\n' + EXAMPLES[pattern] + "```\n\n")

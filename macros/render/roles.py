@@ -15,7 +15,7 @@ from macros.render.common import (
     roles_in_order,
     stage,
 )
-from macros.render.markdown import markdown, table, text
+from macros.render.markdown import heading, markdown, table, text
 from macros.render.raci import count_letters, letter_badge
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def render_roles_index(pb: Playbook, page: str) -> str:
         members = [r for r in roles_in_order(pb) if r.line_of_defence == line]
         if not members:
             continue
-        out.append(f"## {text(title)} {{ #line-{line} }}\n\n")
+        out.append(heading(2, text(title), f"line-{line}"))
         rows = [
             [
                 refs.role(pb, page, r.id),
@@ -95,7 +95,7 @@ def render_role_page(pb: Playbook, page: str, role_id: str) -> str:
         # The tasks are indexed on their phase pages: repeating them here for every role would
         # make up an eighth of a large playbook's search index.
         out.append(
-            f"### {phase.order}. {text(phase.name)} {{ #phase-{phase.id} data-search-exclude }}\n\n"
+            heading(3, f"{phase.order}. {text(phase.name)}", f"phase-{phase.id}", searchable=False)
         )
         rows = []
         for sub, task in mine:

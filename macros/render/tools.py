@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from macros.render import links, refs
 from macros.render.common import data_note, plural
-from macros.render.markdown import bullets, html, markdown, table, text
+from macros.render.markdown import bullets, heading, html, markdown, table, text
 
 if TYPE_CHECKING:
     from macros.model import Phase, Playbook, Task, Tool
@@ -144,7 +144,7 @@ def _tool_section(pb: Playbook, page: str, tool: Tool, uses: _Uses) -> str:
     if tool.url:
         facts.append(f"[Website]({link_url(tool.url)})")
     return (
-        f"### {text(tool.name)} {{ #{tool.id} }}\n\n"
+        heading(3, text(tool.name), tool.id)
         + " · ".join(facts)
         + "\n\n"
         + markdown(tool.description).strip()
@@ -187,9 +187,7 @@ def render_tool_catalog(pb: Playbook, page: str) -> str:
     ]
     for category_id, tools in grouped:
         category = pb.categories.get(category_id)
-        out.append(
-            f"## {text(_category_name(pb, category_id))} {{ #{category_anchor(category_id)} }}\n\n"
-        )
+        out.append(heading(2, text(_category_name(pb, category_id)), category_anchor(category_id)))
         if category is not None:
             out.append(text(category.description) + "\n\n")
         out.extend(_tool_section(pb, page, tool, uses) for tool in tools)
@@ -287,7 +285,7 @@ def render_overlay(pb: Playbook, page: str) -> str:
         "## Tools by phase { #tools-by-phase }\n\n",
     ]
     for phase in pb.phases:
-        out.append(f"### {phase.order}. {text(phase.name)} {{ #{overlay_anchor(phase.id)} }}\n\n")
+        out.append(heading(3, f"{phase.order}. {text(phase.name)}", overlay_anchor(phase.id)))
         used = [
             (tool, counts[tool.id][phase.id])
             for _, tools in tools_by_category(pb)

@@ -10,7 +10,10 @@ import functools
 import hashlib
 import http.server
 import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +36,8 @@ VALID = FIXTURES / "valid"
 INVALID = FIXTURES / "invalid"
 WARNINGS = FIXTURES / "warnings"
 DATA = ROOT / "data"
+#: A data string that must reach every page as text, never as a script.
+SCRIPT = "<script>alert(1)</script>"
 
 
 def copy_data(source: Path, dest: Path) -> Path:
@@ -232,6 +237,18 @@ def make_project(
     }
     config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     return config, data
+
+
+def mkdocs_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` of ``config`` into ``site``, in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        cwd=config.parent,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
 
 
 def link_project(folder: Path, **settings: Any) -> Path:

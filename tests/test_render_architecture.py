@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from macros.loader import load_uncached
 from macros.render.architecture import render_architecture
 from macros.render.dot import to_dot_architecture
-from tests.helpers import VALID, copy_data, playbook_of, rewrite
+from tests.helpers import SCRIPT, VALID, copy_data, playbook_of, rewrite
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from macros.model import Playbook
 
 PAGE = "technology/architecture.md"
-SCRIPT = "<script>alert(1)</script>"
 
 
 def _stub(seen: list[str]) -> Callable[[str], str]:

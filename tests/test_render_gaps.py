@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from macros.render.gaps import cell_kind, render_gap_analysis, roadmap
-from tests.helpers import VALID, copy_data, playbook_of, rewrite
+from tests.helpers import SCRIPT, VALID, copy_data, playbook_of, rewrite
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from macros.model import Playbook
 
 PAGE = "technology/gap-analysis.md"
-SCRIPT = "<script>alert(1)</script>"
 
 
 def _capability(name: str, priority: str, current: int, target: int, horizon: str) -> Any:

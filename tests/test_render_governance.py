@@ -11,14 +11,13 @@ from macros.render.governance import (
     render_traceability,
     untraced_controls,
 )
-from tests.helpers import VALID, copy_data, playbook_of, reference_data, rewrite
+from tests.helpers import SCRIPT, VALID, copy_data, playbook_of, reference_data, rewrite
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from macros.model import Playbook
 
-SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 

@@ -16,10 +16,10 @@ from macros.render.raci import (
     render_raci_matrix,
     render_raci_rollup,
 )
+from tests.helpers import SCRIPT
 
 MATRIX = "people/raci.md"
 ROLLUP = "people/raci-rollup.md"
-SCRIPT = "<script>alert(1)</script>"
 
 
 def renamed(pb: Playbook, role_id: str, name: str) -> Playbook:

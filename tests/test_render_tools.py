@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from macros.render.tools import overlay_counts, render_overlay, render_tool_catalog
-from tests.helpers import VALID, copy_data, playbook_of, reference_data, rewrite
+from tests.helpers import SCRIPT, VALID, copy_data, playbook_of, reference_data, rewrite
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from macros.model import Playbook
-
-SCRIPT = "<script>alert(1)</script>"
 
 
 def test_catalog_groups_tools_by_category_with_anchors_and_badges(pb: Playbook) -> None:

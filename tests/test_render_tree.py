@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +11,7 @@ from click.testing import CliRunner
 from macros.cli import cli
 from macros.model import Playbook
 from macros.render_tree import RenderedTree, RenderError, read_docs, render_tree, write_tree
-from tests.helpers import CHAPTER, make_project
+from tests.helpers import CHAPTER, make_project, mkdocs_build
 
 LEADERS = "---\nowner: ml_engineer\n---\n\n# Leaders\n\nThe playbook: {{ playbook_title() }}.\n"
 
@@ -122,14 +119,7 @@ def test_cli_renders_a_tree_that_plain_material_builds_strictly(
     assert "assets/stylesheets/playbook.css" in assets
     assert any(a.endswith(".svg") for a in assets)
     site = config.parent / "site-plain"
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(plain), "-d", str(site)],
-        capture_output=True,
-        text=True,
-        cwd=config.parent,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
+    proc = mkdocs_build(plain, site)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "WARNING" not in proc.stdout + proc.stderr
     assert (site / "use-cases" / "churn" / "index.html").is_file()

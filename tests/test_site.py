@@ -7,10 +7,7 @@ copied and one role is renamed to a script tag, to prove names are escaped every
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -19,12 +16,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from macros.loader import load_uncached
-from tests.helpers import make_project, rewrite
+from tests.helpers import SCRIPT, make_project, mkdocs_build, rewrite
 
 if TYPE_CHECKING:
     from macros.model import Playbook
-
-SCRIPT = "<script>alert(1)</script>"
 
 
 @dataclass(frozen=True)
@@ -38,18 +33,6 @@ class Built:
     def page(self, url: str) -> str:
         """The HTML of the page at a directory URL (``people/roles/x/``)."""
         return (self.site / url / "index.html").read_text(encoding="utf-8")
-
-
-def mkdocs_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    """``mkdocs build --strict`` of ``config`` into ``site``."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
-        capture_output=True,
-        text=True,
-        cwd=config.parent,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
 
 
 @pytest.fixture(name="built", scope="module")

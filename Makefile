@@ -44,8 +44,8 @@ validate: setup
 	$(BIN)/playbook validate --strict
 
 lint: setup
-	$(BIN)/ruff check macros tests benchmarks
-	$(BIN)/ruff format --check macros tests benchmarks
+	$(BIN)/ruff check macros playbook tests benchmarks
+	$(BIN)/ruff format --check macros playbook tests benchmarks
 	$(BIN)/mypy
 
 ## Make sure a Chromium for the browser tests exists; install it where we can.

@@ -139,8 +139,8 @@ def mkdocs_build(project: Path, config: str, site: str) -> Build:
 _VALIDATE = """\
 import json, sys, time
 from pathlib import Path
-from macros.issues import errors
-from macros.loader import load_uncached
+from playbook.data.issues import errors
+from playbook.data.loader import load_uncached
 start = time.perf_counter()
 result = load_uncached(Path(sys.argv[1]))
 seconds = time.perf_counter() - start
@@ -170,7 +170,7 @@ def validate(project: Path) -> dict[str, Any]:
 
 def render_plain(project: Path) -> None:
     """``playbook render`` the project into ``rendered/`` with a plain config beside it."""
-    cmd = [sys.executable, "-m", "macros.cli", "render", "--out", "rendered"]
+    cmd = [sys.executable, "-m", "playbook.cli.commands", "render", "--out", "rendered"]
     cmd += ["--config", "mkdocs.yml", "--mkdocs-config", "mkdocs.plain.yml"]
     _run(cmd, project, _env(project))
 
@@ -260,8 +260,8 @@ def measure(folder: Path, scale: int, repeat: int = 1, log: Any = None) -> Scale
 #: (file path suffix, function name). Time inside a later component's functions is taken out
 #: of an earlier one that calls them (the search index is built while pages are written).
 COMPONENTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("load and check the data", (("macros/loader.py", "load_playbook"),)),
-    ("generate pages (macros.pages)", (("macros/pages.py", "generated_pages"),)),
+    ("load and check the data", (("playbook/data/loader.py", "load_playbook"),)),
+    ("generate pages (playbook.render.pages)", (("playbook/render/pages.py", "generated_pages"),)),
     ("Markdown to HTML (Python-Markdown)", (("mkdocs/structure/pages.py", "render"),)),
     (
         "search index (Material)",

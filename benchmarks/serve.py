@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 from benchmarks.scale import machine, make_project, write_docs
-from macros.sourcemap import load_yaml
+from playbook.data.sourcemap import load_yaml
 
 #: Seconds within which the site should show an edit (the issue's target).
 TARGET = 3.0
@@ -119,7 +119,7 @@ def measure(rounds: int = 3, log: TextIO | None = None) -> dict[str, Any]:
             "NO_MKDOCS_2_WARNING": "1",
             "PLAYBOOK_DATA": str(project / "data"),
         }
-        cmd = [sys.executable, "-m", "macros.cli", "serve", "--config", "mkdocs.yml"]
+        cmd = [sys.executable, "-m", "playbook.cli.commands", "serve", "--config", "mkdocs.yml"]
         cmd += ["--addr", f"127.0.0.1:{port}"]
         # Its own session: `playbook serve` runs `mkdocs serve` as a child, and both must stop.
         server = subprocess.Popen(

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from macros.schema import modeline
+from playbook.cli.schema import modeline
 
 ROOT = Path(__file__).resolve().parent.parent
 

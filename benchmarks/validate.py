@@ -18,9 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from macros import sourcemap
-from macros.issues import errors, warnings
-from macros.loader import data_files, load_uncached
+from playbook.data import sourcemap
+from playbook.data.issues import errors, warnings
+from playbook.data.loader import data_files, load_uncached
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Seconds the reference data should stay well under.

@@ -1,8 +1,7 @@
-"""The MLOps playbook generator: load, validate and render playbook data for MkDocs.
+"""The mkdocs-macros entry point of the playbook (``module_name: macros`` in ``mkdocs.yml``).
 
-As the mkdocs-macros module (``module_name: macros``), :func:`define_env` registers the macros
-hand-written pages may call. It only registers: the macros are in ``macros.page_macros`` and the
-work is done in ``macros.render``.
+:func:`define_env` registers the macros hand-written pages may call, and nothing else: the
+macros are in ``playbook.render.page_macros`` and the work is done in the ``playbook`` package.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from macros.model import Playbook
+    from playbook.data.model import Playbook
 
 
 def define_env(env: Any) -> None:
@@ -21,11 +20,11 @@ def define_env(env: Any) -> None:
     The data is loaded when a macro is first called, not here: this runs before the hooks'
     ``on_config`` has checked the data, and must not fail on data errors the hooks report.
     """
-    from macros.issues import PlaybookError
-    from macros.loader import load_playbook
-    from macros.page_macros import MacroContext, page_macros
-    from macros.pages import data_dir, diagram_cache_dir
-    from macros.render.svg import render_svg
+    from playbook.data.issues import PlaybookError
+    from playbook.data.loader import load_playbook
+    from playbook.render.page_macros import MacroContext, page_macros
+    from playbook.render.pages import data_dir, diagram_cache_dir
+    from playbook.render.svg import render_svg
 
     def playbook() -> Playbook:
         result = load_playbook(data_dir(env.conf["config_file_path"], env.conf["extra"]))

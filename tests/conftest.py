@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner
 
-from macros import sourcemap
+from playbook.data import sourcemap
 from tests.helpers import VALID, copy_data, playbook_of, reference_data
 
 #: The loader classes available here: libyaml-backed when PyYAML has it, and pure Python.
@@ -16,7 +16,7 @@ BACKENDS = sorted({sourcemap._Loader, sourcemap._PyLoader}, key=lambda cls: cls.
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from macros.model import Playbook
+    from playbook.data.model import Playbook
 
 
 @pytest.fixture(name="pb", scope="module")

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from macros.loader import load_uncached
-from macros.sourcemap import load_yaml
+from playbook.data.loader import load_uncached
+from playbook.data.sourcemap import load_yaml
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
-    from macros.model import Playbook
+    from playbook.data.model import Playbook
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -220,7 +220,7 @@ def make_project(
     # mkdocs-macros imports `module_name` from the config file's folder, and hooks and
     # custom_dir resolve against it too, so the project folder links to the real ones.
     project.mkdir(parents=True, exist_ok=True)
-    for name in ("macros", "overrides"):
+    for name in ("macros", "playbook", "overrides"):
         (project / name).symlink_to(ROOT / name, target_is_directory=True)
     docs = project / "docs"
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
@@ -262,7 +262,7 @@ def link_project(folder: Path, **settings: Any) -> Path:
         The project's ``mkdocs.yml``.
     """
     folder.mkdir(parents=True)
-    for name in ("data", "docs", "macros", "overrides"):
+    for name in ("data", "docs", "macros", "playbook", "overrides"):
         (folder / name).symlink_to(ROOT / name, target_is_directory=True)
     config = folder / "mkdocs.yml"
     inherit = {"INHERIT": str(ROOT / "mkdocs.yml"), **settings}

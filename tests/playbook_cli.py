@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros.cli import main
+from playbook.cli.commands import main
 
 ERROR = "playbook: error: "
 

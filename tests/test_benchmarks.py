@@ -8,8 +8,8 @@ import pytest
 
 from benchmarks.scale import BEGIN, END, Scale, summary, table, verdicts, write_docs
 from benchmarks.synthetic import generate
-from macros.issues import errors
-from macros.loader import load_uncached
+from playbook.data.issues import errors
+from playbook.data.loader import load_uncached
 from tests.helpers import DATA, playbook_of, tree_digest
 
 if TYPE_CHECKING:

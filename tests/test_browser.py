@@ -30,10 +30,10 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import Error as PlaywrightError
 
-from macros.browser import HEADLESS_FLAGS, INSTALL_HINT, find_chromium
-from macros.build import build
-from macros.loader import load_playbook
-from macros.model import Playbook
+from playbook.cli.browser import HEADLESS_FLAGS, INSTALL_HINT, find_chromium
+from playbook.cli.build import build
+from playbook.data.loader import load_playbook
+from playbook.data.model import Playbook
 from tests.helpers import DATA, link_project, serve_folder
 
 pytestmark = pytest.mark.browser

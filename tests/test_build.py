@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from macros import build as build_module
-from macros.build import BrokenLink, check_links, check_svg_links, mkdocs_build
-from macros.cli import cli
+from playbook.cli import build as build_module
+from playbook.cli.build import BrokenLink, check_links, check_svg_links, mkdocs_build
+from playbook.cli.commands import cli
 from tests.helpers import CHAPTER, http_server, make_project, rewrite, tree_digest
 
 #: Where the broken lines go in the chapter: its page is ``process/build/``.

@@ -6,17 +6,17 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from macros.checks import CHECKS, Locator, check_playbook
-from macros.loader import load_uncached, suggest
+from playbook.data.checks import CHECKS, Locator, check_playbook
+from playbook.data.loader import load_uncached, suggest
 from tests.helpers import rewrite
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from macros.issues import Issue
-    from macros.loader import LoadResult
-    from macros.sourcemap import Loc
+    from playbook.data.issues import Issue
+    from playbook.data.loader import LoadResult
+    from playbook.data.sourcemap import Loc
 
 BUILD = "lifecycle/01-build.yaml"
 VALIDATE = "lifecycle/02-validate.yaml"

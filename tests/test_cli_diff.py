@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from macros.diff import diff_playbooks
-from macros.loader import load_uncached
-from macros.model import Playbook
+from playbook.cli.diff import diff_playbooks
+from playbook.data.loader import load_uncached
+from playbook.data.model import Playbook
 from tests.helpers import VALID, copy_data, rewrite
 from tests.playbook_cli import run_playbook
 

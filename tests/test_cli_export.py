@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from macros.export import export_schema
-from macros.loader import load_uncached
+from playbook.cli.export import export_schema
+from playbook.data.loader import load_uncached
 from tests.helpers import DATA, reference_data, rewrite
 from tests.playbook_cli import run_playbook
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros import scaffold
-from macros.loader import load_uncached
-from macros.model import UseCase
-from macros.schema import modeline
+from playbook.cli import scaffold
+from playbook.cli.schema import modeline
+from playbook.data.loader import load_uncached
+from playbook.data.model import UseCase
 from tests.playbook_cli import run_playbook
 
 #: Warnings an unfinished entry raises besides its TODO text: each points into the new entry.

@@ -60,7 +60,7 @@ def fixture_served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen
     """A fixture project served by ``playbook serve`` on a free port: its URL, data, process."""
     config, data = make_project(tmp_path / "project")
     port = _free_port()
-    cmd = [sys.executable, "-m", "macros.cli", "serve", "--config", str(config)]
+    cmd = [sys.executable, "-m", "playbook.cli", "serve", "--config", str(config)]
     cmd += ["--addr", f"127.0.0.1:{port}"]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from macros.config_file import PREVIEW_SKIPS, plain_config, preview_config, read_config, setting
+from playbook.site.config_file import (
+    PREVIEW_SKIPS,
+    plain_config,
+    preview_config,
+    read_config,
+    setting,
+)
 
 BASE = """\
 plugins:
@@ -18,7 +24,7 @@ plugins:
   - git-revision-date-localized
   - other:
       enabled: !ENV [CI, false]
-hooks: [macros/hooks.py]
+hooks: [playbook/site/hooks.py]
 """
 
 
@@ -67,7 +73,7 @@ def test_preview_config_turns_the_whole_site_plugins_off(tmp_path: Path) -> None
     plugins = own["plugins"]
     assert plugins[2] == {"print-site": {"add_cover_page": True, "enabled": False}}
     assert plugins[3] == {"git-revision-date-localized": {"enabled": False}}
-    assert own["hooks"] == ["macros/hooks.py"]
+    assert own["hooks"] == ["playbook/site/hooks.py"]
 
 
 def test_preview_config_sets_the_local_site_url_and_full_keeps_every_plugin(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.loader import load_uncached
-from macros.model import Playbook
+from playbook.data.loader import load_uncached
+from playbook.data.model import Playbook
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(

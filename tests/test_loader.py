@@ -8,16 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from macros import sourcemap
-from macros.loader import load_playbook, load_uncached, model_for
-from macros.model import Phase, UseCase
-from macros.sourcemap import parse_yaml
+from playbook.data import sourcemap
+from playbook.data.loader import load_playbook, load_uncached, model_for
+from playbook.data.model import Phase, UseCase
+from playbook.data.sourcemap import parse_yaml
 from tests.helpers import DATA, VALID, rewrite
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from macros.issues import Issue
+    from playbook.data.issues import Issue
 
 
 def _errors(data: Path) -> list[Issue]:

@@ -10,11 +10,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.build import BuildError, mkdocs_build
-from macros.loader import load_uncached
-from macros.model import Playbook
-from macros.pages import Page, check_page_owners, generated_pages, page_owner, split_front_matter
-from macros.render import links
+from playbook.cli.build import BuildError, mkdocs_build
+from playbook.data.loader import load_uncached
+from playbook.data.model import Playbook
+from playbook.render import links
+from playbook.render.pages import (
+    Page,
+    check_page_owners,
+    generated_pages,
+    page_owner,
+    split_front_matter,
+)
 from tests.helpers import DATA, ROOT, make_project, playbook_of, reference_data, rewrite
 
 

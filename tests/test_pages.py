@@ -8,8 +8,9 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from macros.model import Playbook
-from macros.pages import (
+from playbook.data.model import Playbook
+from playbook.render.common import CHAPTER_SLOT
+from playbook.render.pages import (
     Page,
     build_nav,
     data_dir,
@@ -17,7 +18,6 @@ from macros.pages import (
     generated_pages,
     split_front_matter,
 )
-from macros.render.common import CHAPTER_SLOT
 
 
 def stub_svg(dot: str) -> str:
@@ -81,7 +81,7 @@ def test_pages_name_their_data_file_for_the_edit_button(pages: list[Page]) -> No
     assert by_uri["process/build.md"].edit_path == "data/lifecycle/01-build.yaml"
     assert by_uri["process/build.md"].chapter == "process/build.md"
     assert by_uri["use-cases/churn.md"].edit_path == "data/use_cases/churn.yaml"
-    assert by_uri["reference/data-model.md"].edit_path == "macros/model.py"
+    assert by_uri["reference/data-model.md"].edit_path == "playbook/data/model.py"
     assert edit_uri_of(by_uri["people/roles/ml_engineer.md"], None) == "../data/roles.yaml"
     assert edit_uri_of(by_uri["process/build.md"], "process/build.md") == "process/build.md"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from macros.browser import find_chromium
-from macros.build import mkdocs_build
+from playbook.cli.browser import find_chromium
+from playbook.cli.build import mkdocs_build
 from tests.helpers import ROOT, make_project
 from tests.playbook_cli import run_playbook
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from macros.printing import page_key, print_anchor, print_ready
+from playbook.render.printing import page_key, print_anchor, print_ready
 
 
 @pytest.mark.parametrize(

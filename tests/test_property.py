@@ -14,16 +14,16 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from macros.issues import errors
-from macros.loader import data_files, load_uncached
+from playbook.data.issues import errors
+from playbook.data.loader import data_files, load_uncached
 from tests.helpers import read_yaml
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from macros.loader import LoadResult
-    from macros.sourcemap import Loc
+    from playbook.data.loader import LoadResult
+    from playbook.data.sourcemap import Loc
 
 SETTINGS = settings(
     max_examples=80,

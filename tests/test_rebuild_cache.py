@@ -9,7 +9,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from macros import rebuild_cache
+from playbook.site import rebuild_cache
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from macros.loader import load_uncached
-from macros.render.architecture import render_architecture
-from macros.render.dot import to_dot_architecture
+from playbook.data.loader import load_uncached
+from playbook.render.architecture import render_architecture
+from playbook.render.dot import to_dot_architecture
 from tests.helpers import SCRIPT, VALID, copy_data, playbook_of, rewrite
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from macros.model import Playbook
+    from playbook.data.model import Playbook
 
 PAGE = "technology/architecture.md"
 

@@ -1,4 +1,4 @@
-"""DOT generation (macros.render.dot) and SVG rendering (macros.render.svg)."""
+"""DOT generation (playbook.render.dot) and SVG rendering (playbook.render.svg)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from macros.loader import load_uncached
-from macros.render import svg as svg_module
-from macros.render.dot import (
+from playbook.data.loader import load_uncached
+from playbook.render import svg as svg_module
+from playbook.render.dot import (
     _pipeline_sequence,
     quote,
     to_dot_architecture,
     to_dot_lifecycle,
     to_dot_use_case_pipeline,
 )
-from macros.render.svg import (
+from playbook.render.svg import (
     DiagramError,
     clean_svg,
     diagram_html,
@@ -33,7 +33,7 @@ from tests.helpers import VALID, copy_data, reference_data, rewrite
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from macros.model import Playbook
+    from playbook.data.model import Playbook
 
 NODE = re.compile(r'^\s*("(?:[^"\\]|\\.)*")\s\[(.*)\];$', re.MULTILINE)
 

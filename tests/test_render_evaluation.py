@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from macros.render.evaluation import (
+from playbook.render.evaluation import (
     moved_weights,
     ranking,
     render_tool_evaluation,
@@ -18,7 +18,7 @@ from tests.helpers import VALID, copy_data, playbook_of, reference_data, rewrite
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from macros.model import Playbook
+    from playbook.data.model import Playbook
 
 
 def _scored(tmp_path: Path, weights: dict[str, int], scores: dict[str, dict[str, int]]) -> Any:

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from macros.render.gaps import cell_kind, render_gap_analysis, roadmap
+from playbook.render.gaps import cell_kind, render_gap_analysis, roadmap
 from tests.helpers import SCRIPT, VALID, copy_data, playbook_of, rewrite
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from macros.model import Playbook
+    from playbook.data.model import Playbook
 
 PAGE = "technology/gap-analysis.md"
 

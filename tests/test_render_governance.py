@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from macros.render.governance import (
+from playbook.render.governance import (
     control_tasks,
     render_controls,
     render_gates,
@@ -16,7 +16,7 @@ from tests.helpers import SCRIPT, VALID, copy_data, playbook_of, reference_data,
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from macros.model import Playbook
+    from playbook.data.model import Playbook
 
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 

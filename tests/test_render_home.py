@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from macros.model import Playbook
-from macros.render import links
-from macros.render.home import (
+from playbook.data.model import Playbook
+from playbook.render import links
+from playbook.render.home import (
     Audience,
     audiences_from_docs,
     count,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from macros.render.dot import plain
-from macros.render.markdown import plain_text
+from playbook.render.dot import plain
+from playbook.render.markdown import plain_text
 
 
 @pytest.mark.parametrize(

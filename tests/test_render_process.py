@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from macros.model import Playbook
-from macros.render.common import CHAPTER_SLOT
-from macros.render.process import gates_of_phase, render_phase_page, render_process_overview
+from playbook.data.model import Playbook
+from playbook.render.common import CHAPTER_SLOT
+from playbook.render.process import gates_of_phase, render_phase_page, render_process_overview
 
 
 def test_phase_page_anchors_sub_phases_and_tasks_at_their_ids(pb: Playbook) -> None:

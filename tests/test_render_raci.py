@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from macros.issues import Issue
-from macros.model import Playbook
-from macros.render.raci import (
+from playbook.data.issues import Issue
+from playbook.data.model import Playbook
+from playbook.render.raci import (
     HEAT_LEVELS,
     count_letters,
     heat_level,

@@ -6,9 +6,9 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from macros import model as m
-from macros.loader import load_uncached
-from macros.render.reference import EXAMPLES, anchor, render_data_reference, type_name
+from playbook.data import model as m
+from playbook.data.loader import load_uncached
+from playbook.render.reference import EXAMPLES, anchor, render_data_reference, type_name
 from tests.helpers import VALID
 
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from macros.model import Playbook
-from macros.render.roles import render_role_page, render_roles_index
+from playbook.data.model import Playbook
+from playbook.render.roles import render_role_page, render_roles_index
 
 
 def page_of(role_id: str) -> str:

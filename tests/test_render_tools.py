@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from macros.render.tools import overlay_counts, render_overlay, render_tool_catalog
+from playbook.render.tools import overlay_counts, render_overlay, render_tool_catalog
 from tests.helpers import SCRIPT, VALID, copy_data, playbook_of, reference_data, rewrite
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from macros.model import Playbook
+    from playbook.data.model import Playbook
 
 
 def test_catalog_groups_tools_by_category_with_anchors_and_badges(pb: Playbook) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from macros.cli import cli
-from macros.model import Playbook
-from macros.render_tree import RenderedTree, RenderError, read_docs, render_tree, write_tree
+from playbook.cli.commands import cli
+from playbook.cli.render_tree import RenderedTree, RenderError, read_docs, render_tree, write_tree
+from playbook.data.model import Playbook
 from tests.helpers import CHAPTER, make_project, mkdocs_build
 
 LEADERS = "---\nowner: ml_engineer\n---\n\n# Leaders\n\nThe playbook: {{ playbook_title() }}.\n"

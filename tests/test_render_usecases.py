@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from macros.model import Playbook
-from macros.render.usecases import render_use_case, render_use_cases_index
+from playbook.data.model import Playbook
+from playbook.render.usecases import render_use_case, render_use_cases_index
 
 PAGE = "use-cases/churn.md"
 

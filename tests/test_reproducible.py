@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.build import build
+from playbook.cli.build import build
 from tests.helpers import ROOT, describe_difference, link_project, tree_digest
 
 #: 2023-11-14 22:13:20 UTC: the date of anything that has no commit (reproducible-builds.org).

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.revisions import last_commit_time, revision_time, source_date_epoch
+from playbook.site.revisions import last_commit_time, revision_time, source_date_epoch
 from tests.test_cli_diff import GIT_ENV, commit_all, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 import pytest
 
-from macros.cli import cli
-from macros.loader import data_files, model_for
-from macros.model import FILE_MODELS
-from macros.schema import SCHEMA_NAMES, json_schemas, modeline, stale_schemas
+from playbook.cli.commands import cli
+from playbook.cli.schema import SCHEMA_NAMES, json_schemas, modeline, stale_schemas
+from playbook.data.loader import data_files, model_for
+from playbook.data.model import FILE_MODELS
 from tests.helpers import DATA, INVALID, VALID, broken_copy, load_cases, read_yaml
 
 if TYPE_CHECKING:

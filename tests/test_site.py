@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from macros.loader import load_uncached
+from playbook.data.loader import load_uncached
 from tests.helpers import SCRIPT, make_project, mkdocs_build, rewrite
 
 if TYPE_CHECKING:
-    from macros.model import Playbook
+    from playbook.data.model import Playbook
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from macros import sourcemap
-from macros.sourcemap import Position, load_yaml, lookup, parse_yaml
+from playbook.data import sourcemap
+from playbook.data.sourcemap import Position, load_yaml, lookup, parse_yaml
 
 if TYPE_CHECKING:
     from pathlib import Path

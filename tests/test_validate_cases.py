@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from macros.cli import cli
+from playbook.cli.commands import cli
 from tests.helpers import (
     INVALID,
     WARNINGS,
@@ -188,7 +188,7 @@ def test_missing_data_folder_exits_2_with_one_line(tmp_path: Path, runner: CliRu
 
 def _run_module(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "macros.cli", *args],
+        [sys.executable, "-m", "playbook.cli", *args],
         capture_output=True,
         text=True,
         check=False,

@@ -1,5 +1,5 @@
 /*
- * Filters for the RACI matrix (macros/render/raci.py): by phase, by role and by letter.
+ * Filters for the RACI matrix (playbook/render/raci.py): by phase, by role and by letter.
  *
  * Progressive enhancement: the matrix is complete without JavaScript, and the controls are
  * only added when this script runs. Material's instant navigation swaps pages without a full

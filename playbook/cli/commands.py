@@ -1,0 +1,523 @@
+"""The ``playbook`` command: validate, build, serve, render, export, diff, new, pdf.
+
+Each command is a thin wrapper: it parses options, calls the core, prints the result and picks
+the exit code (0 ok, 1 the data or the site has errors, 2 bad usage or bad input).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+import yaml
+
+from playbook.data.issues import errors, format_json, format_text, warnings
+from playbook.data.loader import load_playbook
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from playbook.data.model import Playbook
+
+DATA_OPTION = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Folder holding the playbook's YAML data.",
+)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print a one-line error to stderr and exit."""
+    click.echo(f"playbook: error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Validate, build and publish the MLOps playbook."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: usage errors become one line on stderr and exit code 2."""
+    try:
+        cli.main(args=argv, prog_name="playbook", standalone_mode=False)
+    except click.UsageError as exc:
+        fail(exc.format_message().replace("\n", " "))
+    except click.ClickException as exc:
+        fail(exc.format_message())
+    except click.Abort:
+        fail("aborted", 130)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+@cli.command()
+@DATA_OPTION
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def validate(data_dir: Path, strict: bool, fmt: str) -> None:
+    """Check every data file: syntax, shape, cross-references and RACI rules."""
+    if not data_dir.is_dir():
+        fail(f"data folder '{data_dir}' not found")
+    result = load_playbook(data_dir)
+    issues = result.issues
+    click.echo(format_json(issues) if fmt == "json" else format_text(issues))
+    if errors(issues) or (strict and warnings(issues)):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/schema"),
+    show_default=True,
+)
+@click.option("--check", is_flag=True, help="Exit 1 if the committed schemas are stale.")
+def schema(out: Path, check: bool) -> None:
+    """Write the JSON Schemas of the data files (generated from the model)."""
+    from playbook.cli.schema import stale_schemas, write_schemas
+
+    if check:
+        stale = stale_schemas(out)
+        if stale:
+            fail(f"stale schemas in {out}: {', '.join(stale)}; run 'playbook schema'", 1)
+        click.echo(f"schemas in {out} are current")
+        return
+    for path in write_schemas(out):
+        click.echo(f"wrote {path}")
+
+
+CONFIG_OPTION = click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="MkDocs configuration file.",
+)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Output folder; replaced only when every step succeeds.",
+)
+@CONFIG_OPTION
+@click.option("--check-external", is_flag=True, help="Also check external (http/https) links.")
+def build(out: Path, config: Path, check_external: bool) -> None:
+    """Validate, build strictly, check every link, then swap the site into OUT."""
+    from playbook.cli.build import BuildError
+    from playbook.cli.build import build as run_build
+
+    try:
+        site = run_build(out, config=config, check_external=check_external)
+    except BuildError as exc:
+        click.echo(f"playbook: build failed: {exc}", err=True)
+        click.echo(f"playbook: '{out}' was left as it was", err=True)
+        sys.exit(1)
+    click.echo(f"built {site}")
+
+
+@cli.command()
+@CONFIG_OPTION
+@click.option("--addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Serve everything, print page and git dates included (slower rebuilds).",
+)
+def serve(config: Path, addr: str, full: bool) -> None:
+    """Serve the playbook with live reload when data, docs or macros change.
+
+    The preview is at the root of --addr, whatever the path of the published site_url. It
+    leaves out the print page and the git dates, which redo whole-site work on every rebuild;
+    --full keeps them.
+    """
+    import signal
+    import subprocess
+    import tempfile
+
+    from playbook.render.pages import data_dir
+    from playbook.site.config_file import ConfigError, extra_settings, preview_config, read_config
+
+    if not config.is_file():
+        fail(f"MkDocs config '{config}' not found")
+    try:
+        extra = extra_settings(read_config(config))
+        # A preview lives at the root of its address, whatever the published site_url's path.
+        text = preview_config(config, f"http://{addr}/", full=full)
+    except (OSError, yaml.YAMLError, ConfigError) as exc:
+        fail(f"cannot read '{config}': {exc}")
+    data = data_dir(config, extra)
+    result = load_playbook(data)
+    if errors(result.issues):
+        click.echo(format_text(result.issues), err=True)
+        sys.exit(1)
+    # Beside the config: MkDocs resolves the docs, hooks and theme paths from its folder.
+    with tempfile.NamedTemporaryFile(
+        "w", dir=config.parent, prefix=".playbook-serve-", suffix=".yml", delete=False
+    ) as out:
+        out.write(text)
+    served = Path(out.name)
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr]
+    # The config and the data it names, wherever that is (PLAYBOOK_DATA may point elsewhere).
+    cmd += ["--config-file", str(served), "--watch", str(config), "--watch", str(data)]
+    child = subprocess.Popen(cmd)
+
+    stopped = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopped
+        stopped = True
+        child.terminate()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        code = child.wait()
+    except KeyboardInterrupt:
+        stopped = True
+        child.terminate()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if child.poll() is None:
+            child.wait()
+        served.unlink(missing_ok=True)
+    # Stopped on request (Ctrl-C, SIGTERM) is a clean exit; a crash keeps its code.
+    sys.exit(0 if stopped else code if code >= 0 else 128 - code)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("rendered"),
+    show_default=True,
+    help="Output folder for the docs tree; replaced as a whole.",
+)
+@CONFIG_OPTION
+@click.option(
+    "--mkdocs-config",
+    "plain",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write a plain Material config (no macros, no hooks) that builds OUT; it "
+    "inherits --config, so write it in the same folder.",
+)
+def render(out: Path, config: Path, plain: Path | None) -> None:
+    """Write every page's final Markdown into OUT, diagrams as SVG files, with the assets.
+
+    The result is a plain docs tree: generated pages, chapters composed, macros expanded. Any
+    Markdown site engine can build it.
+    """
+    import functools
+
+    from playbook.cli.render_tree import RenderError, read_docs, render_tree, write_tree
+    from playbook.render.pages import data_dir, diagram_cache_dir
+    from playbook.render.svg import DiagramError, render_svg
+    from playbook.site.config_file import (
+        ConfigError,
+        extra_settings,
+        plain_config,
+        read_config,
+        setting,
+    )
+
+    if not config.is_file():
+        fail(f"MkDocs config '{config}' not found")
+    try:
+        raw = read_config(config)
+    except (OSError, yaml.YAMLError, ConfigError) as exc:
+        fail(f"cannot read '{config}': {exc}")
+    extra = extra_settings(raw)
+    docs_dir = config.parent / str(setting(raw, "docs_dir", default="docs"))
+    if not docs_dir.is_dir():
+        fail(f"docs folder '{docs_dir}' not found")
+    target, docs = out.resolve(), docs_dir.resolve()
+    if target == docs or docs in target.parents or target in docs.parents:
+        fail(f"--out '{out}' would overwrite the docs folder '{docs_dir}'")
+    folder = data_dir(config, extra)
+    pb = _load_or_exit(folder)
+    pages, assets = read_docs(docs_dir)
+    svg = functools.partial(render_svg, cache_dir=diagram_cache_dir(config))
+    try:
+        # load_playbook is memoized: this is the result _load_or_exit checked.
+        tree = render_tree(pb, load_playbook(folder).issues, pages, svg, extra)
+    except (RenderError, DiagramError) as exc:
+        fail(str(exc), 1)
+    write_tree(tree, assets, out)
+    click.echo(f"rendered {len(tree.pages)} pages and {len(tree.diagrams)} diagrams into {out}")
+    if plain is not None:
+        plain.write_text(plain_config(config, out.resolve(), tree.nav), encoding="utf-8")
+        click.echo(f"wrote {plain}")
+
+
+def _load_or_exit(data_dir: Path) -> Playbook:
+    if not data_dir.is_dir():
+        fail(f"data folder '{data_dir}' not found")
+    result = load_playbook(data_dir)
+    if result.playbook is None or errors(result.issues):
+        click.echo(format_text(result.issues), err=True)
+        fail(f"the data in '{data_dir}' has errors; run 'playbook validate'", 1)
+    return result.playbook
+
+
+@cli.group()
+def export() -> None:
+    """Export the playbook: the RACI document, or everything as JSON."""
+
+
+@export.command("raci")
+@DATA_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "markdown"]),
+    default="csv",
+    show_default=True,
+)
+@click.option(
+    "--by",
+    type=click.Choice(["task", "role", "phase"]),
+    default="task",
+    show_default=True,
+    help="Rows per task, per role, or the roll-up per phase.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (required for xlsx; default: standard output).",
+)
+def export_raci(data_dir: Path, fmt: str, by: str, out: Path | None) -> None:
+    """The RACI by task or by role, plus the phase roll-up (xlsx holds all three)."""
+    from playbook.cli import export as ex
+
+    if fmt == "xlsx" and out is None:
+        fail("--out FILE is required for --format xlsx (a workbook is not text)")
+    pb = _load_or_exit(data_dir)
+    if fmt == "xlsx":
+        assert out is not None
+        ex.raci_xlsx(pb, out)
+        click.echo(f"wrote {out}")
+        return
+    content = ex.raci_csv(pb, by) if fmt == "csv" else ex.raci_markdown(pb, by)  # type: ignore[arg-type]
+    _emit(content, out)
+
+
+@export.command("json")
+@DATA_OPTION
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def export_json(data_dir: Path, out: Path | None) -> None:
+    """The whole validated playbook as one JSON document (see data/schema/export.schema.json)."""
+    from playbook.cli.export import export_json as to_json
+
+    _emit(to_json(_load_or_exit(data_dir)), out)
+
+
+def _emit(content: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(content, nl=False)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(content, encoding="utf-8")
+        click.echo(f"wrote {out}")
+
+
+@cli.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--data-path", default="data", show_default=True, help="Data folder in the repo.")
+def diff(base: str, head: str | None, data_path: str) -> None:
+    """Report what changed in the data from BASE to HEAD (default: the working tree)."""
+    import tempfile
+
+    from playbook.cli.diff import (
+        RevisionError,
+        diff_playbooks,
+        load_revision,
+        render_changes,
+        work_tree,
+    )
+
+    repo = Path.cwd()
+    with tempfile.TemporaryDirectory(prefix="playbook-diff-") as tmp:
+        try:
+            old_dir = load_revision(repo, base, data_path, Path(tmp, "base"))
+            new_dir = (
+                load_revision(repo, head, data_path, Path(tmp, "head"))
+                if head
+                else work_tree(repo) / data_path
+            )
+        except RevisionError as exc:
+            fail(str(exc))
+        if not new_dir.is_dir():
+            fail(f"the working tree has no '{data_path}' folder")
+        sides = []
+        for label, folder in ((base, old_dir), (head or "working tree", new_dir)):
+            result = load_playbook(folder)
+            if result.playbook is None or errors(result.issues):
+                click.echo(format_text(result.issues), err=True)
+                fail(f"the data at '{label}' has errors; cannot compare it", 1)
+            sides.append(result.playbook)
+    click.echo(
+        render_changes(diff_playbooks(sides[0], sides[1]), base, head or "working tree"), nl=False
+    )
+
+
+@cli.group()
+def new() -> None:
+    """Scaffold a valid new entry; TODO fields show up as validator warnings."""
+
+
+def _scaffold(data_dir: Path, make: Callable[[], Path]) -> None:
+    """Run one scaffold; keep the data as it was when the entry would not validate."""
+    from playbook.cli.scaffold import ScaffoldError, new_issues, restore, snapshot
+    from playbook.data.loader import load_uncached
+
+    if not data_dir.is_dir():
+        fail(f"data folder '{data_dir}' not found")
+    before = load_uncached(data_dir).issues
+    saved = snapshot(data_dir)
+    try:
+        path = make()
+    except ScaffoldError as exc:
+        fail(str(exc))
+    added = new_issues(before, load_uncached(data_dir).issues)
+    if errors(added):
+        restore(data_dir, saved)
+        click.echo(format_text(errors(added)), err=True)
+        fail("the new entry would not validate, so nothing was changed", 1)
+    click.echo(f"added to {path}; the validator flags what is left to fill in:")
+    click.echo(format_text(added))
+
+
+@new.command("role")
+@click.argument("role_id")
+@click.option("--name", required=True)
+@click.option("--team", required=True)
+@click.option("--line-of-defence", type=click.IntRange(1, 3), required=True)
+@DATA_OPTION
+def new_role(role_id: str, name: str, team: str, line_of_defence: int, data_dir: Path) -> None:
+    """Add a role to roles.yaml."""
+    from playbook.cli import scaffold
+
+    _scaffold(data_dir, lambda: scaffold.new_role(data_dir, role_id, name, team, line_of_defence))
+
+
+@new.command("tool")
+@click.argument("tool_id")
+@click.option("--name", required=True)
+@click.option("--category", required=True, help="A category id from tools.yaml.")
+@click.option("--owner", required=True, help="The owning role id.")
+@DATA_OPTION
+def new_tool(tool_id: str, name: str, category: str, owner: str, data_dir: Path) -> None:
+    """Add a tool (status: assess) to tools.yaml."""
+    from playbook.cli import scaffold
+
+    _scaffold(data_dir, lambda: scaffold.new_tool(data_dir, tool_id, name, category, owner))
+
+
+@new.command("task")
+@click.argument("task_id")
+@click.option("--phase", required=True)
+@click.option("--sub-phase", required=True)
+@click.option("--name", required=True)
+@click.option("--accountable", required=True, help="The one Accountable role id.")
+@click.option("--responsible", required=True, help="A Responsible role id.")
+@DATA_OPTION
+def new_task(
+    task_id: str,
+    phase: str,
+    sub_phase: str,
+    name: str,
+    accountable: str,
+    responsible: str,
+    data_dir: Path,
+) -> None:
+    """Add a task to a sub-phase of a lifecycle phase."""
+    from playbook.cli import scaffold
+
+    _scaffold(
+        data_dir,
+        lambda: scaffold.new_task(
+            data_dir,
+            task_id,
+            phase=phase,
+            sub_phase=sub_phase,
+            name=name,
+            accountable=accountable,
+            responsible=responsible,
+        ),
+    )
+
+
+@new.command("use-case")
+@click.argument("use_case_id")
+@click.option("--title", required=True)
+@click.option("--owner", required=True, help="The role accountable for the outcome.")
+@DATA_OPTION
+def new_use_case(use_case_id: str, title: str, owner: str, data_dir: Path) -> None:
+    """Create data/use_cases/<id>.yaml with every required field."""
+    from playbook.cli import scaffold
+
+    _scaffold(data_dir, lambda: scaffold.new_use_case(data_dir, use_case_id, title, owner))
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("playbook.pdf"),
+    show_default=True,
+)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Use this already built site instead of building one.",
+)
+@CONFIG_OPTION
+def pdf(out: Path, site_dir: Path | None, config: Path) -> None:
+    """Print the whole playbook (its single print page) to a PDF with headless Chromium."""
+    import tempfile
+
+    from playbook.cli.browser import BrowserError, find_chromium, print_to_pdf
+    from playbook.cli.build import BuildError
+    from playbook.cli.build import build as run_build
+
+    if find_chromium() is None:
+        from playbook.cli.browser import INSTALL_HINT
+
+        fail(INSTALL_HINT)
+    if site_dir is None and not config.is_file():
+        fail(f"MkDocs config '{config}' not found")
+    if site_dir is not None and not site_dir.is_dir():
+        fail(f"site folder '{site_dir}' not found")
+    with tempfile.TemporaryDirectory(prefix="playbook-pdf-") as tmp:
+        try:
+            site = site_dir or run_build(Path(tmp, "site"), config=config)
+        except BuildError as exc:
+            fail(f"build failed: {exc}", 1)
+        page = site / "print_page" / "index.html"
+        if not page.is_file():
+            fail(f"{page} not found: is the print-site plugin enabled in {config}?")
+        try:
+            print_to_pdf(page, out)
+        except BrowserError as exc:
+            fail(str(exc), 1)
+    click.echo(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

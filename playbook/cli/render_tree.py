@@ -1,0 +1,206 @@
+"""``playbook render``: the site's final Markdown as a plain docs tree, diagrams as SVG files.
+
+Every page the site has, as MkDocs would be given it after the hooks and mkdocs-macros ran:
+generated pages, phase pages composed with their chapters, and hand-written pages with their
+macros expanded (by the same macro table, :mod:`playbook.render.page_macros`). Each inline diagram
+becomes an SVG file beside the page's URL (``use-cases/churn.md`` gets
+``use-cases/churn/diagram-1.svg``, so the diagram's own links resolve as they do inline) and a
+Markdown image. The assets are copied. Any Markdown site engine can build the result; the
+benchmark builds it with a plain Material config (:func:`playbook.site.config_file.plain_config`) to
+measure what the
+generator costs on top of Material.
+
+The rendering is pure apart from the ``svg`` callable; reading the docs folder, the config and
+writing the tree are separate functions.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+import yaml
+
+from playbook.render import links
+from playbook.render.markdown import text
+from playbook.render.page_macros import MacroContext, page_macros
+from playbook.render.pages import build_nav, generated_pages, split_front_matter
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    from playbook.data.issues import Issue
+    from playbook.data.model import Playbook
+
+
+class RenderError(Exception):
+    """The docs cannot be rendered (a chapter is missing, a macro failed, a bad output folder)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedTree:
+    """A rendered docs tree, not yet written.
+
+    Attributes:
+        pages: Source URI to final Markdown, in nav order (generated pages, then hand-written).
+        diagrams: Path in the tree to SVG text.
+        nav: The site nav (:func:`playbook.render.pages.build_nav`), for a config that builds
+            the tree.
+    """
+
+    pages: dict[str, str]
+    diagrams: dict[str, str] = field(default_factory=dict)
+    nav: list[Any] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+# --------------------------------------------------------------------------------------------
+
+_RENDER_MACROS = re.compile(r"^render_macros:.*(?:\n|$)", re.MULTILINE)
+_DIAGRAM = re.compile(
+    r'<div class="playbook-diagram"[^>]*>\n(?P<svg><svg\b.*?</svg>)\n'
+    r'<p class="playbook-diagram__caption">(?P<caption>.*?)</p>\n</div>\n',
+    re.DOTALL,
+)
+_SVG_NS = "http://www.w3.org/2000/svg"
+
+
+def render_tree(
+    pb: Playbook,
+    issues: Sequence[Issue],
+    docs: Mapping[str, str],
+    svg: Callable[[str], str],
+    extra: Mapping[str, Any] | None = None,
+) -> RenderedTree:
+    """Every page's final Markdown, with its diagrams split out into SVG files.
+
+    Args:
+        pb: The validated playbook.
+        issues: The validator's issues (the RACI roll-up lists the warnings).
+        docs: The hand-written pages: source URI to Markdown.
+        svg: Turns DOT text into SVG text (``playbook.render.svg.render_svg`` with its cache).
+        extra: The config's ``extra`` values, which pages may use as Jinja variables.
+
+    Raises:
+        RenderError: A phase names a chapter that is not in ``docs``, or a macro failed.
+    """
+    pages = generated_pages(pb, issues, svg, docs)
+    written = dict(docs)
+    composed: dict[str, str] = {}
+    for page in pages:
+        if page.chapter and page.chapter not in written:
+            raise RenderError(
+                f"{page.edit_path}: chapter '{page.chapter}' is not in the docs folder"
+            )
+        chapter = written.pop(page.chapter or page.src_uri, None)
+        composed[page.src_uri] = page.compose(chapter)
+    nav = build_nav(pages, written)
+    composed.update(sorted(written.items()))
+
+    current = [""]
+    context = MacroContext(playbook=lambda: pb, page=lambda: current[0], svg=svg, docs=lambda: docs)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env.globals.update(page_macros(context))
+    tree = RenderedTree(pages={}, nav=nav)
+    for uri, markdown in composed.items():
+        current[0] = uri
+        final = _expand(env, uri, markdown, extra or {})
+        tree.pages[uri] = _split_diagrams(uri, final, tree.diagrams)
+    return tree
+
+
+def _expand(env: jinja2.Environment, uri: str, markdown: str, extra: Mapping[str, Any]) -> str:
+    """Run a page's macros as mkdocs-macros would, unless its front matter turns them off."""
+    front, body = split_front_matter(markdown)
+    try:
+        meta = yaml.safe_load(front) if front else {}
+    except yaml.YAMLError as exc:
+        raise RenderError(f"{uri}: bad front matter: {exc}") from exc
+    meta = meta if isinstance(meta, dict) else {}
+    if meta.get("render_macros") is not False:
+        try:
+            body = env.from_string(body).render({**extra, **meta})
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"{uri}: {type(exc).__name__}: {exc}") from exc
+        except (ValueError, KeyError) as exc:  # a macro rejected its arguments
+            raise RenderError(f"{uri}: {exc}") from exc
+        body += "\n"
+    front = _RENDER_MACROS.sub("", front).strip()
+    return (f"---\n{front}\n---\n\n" if front else "") + body.lstrip("\n")
+
+
+def _split_diagrams(uri: str, markdown: str, diagrams: dict[str, str]) -> str:
+    """Move each inline diagram of a page into an SVG file, leaving an image and its caption."""
+    folder = links.url_of(uri)
+    count = 0
+
+    def image(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        path = f"{folder}diagram-{count}.svg"
+        body = match.group("svg")
+        if "xmlns=" not in body.split(">", 1)[0]:
+            body = body.replace("<svg ", f'<svg xmlns="{_SVG_NS}" ', 1)
+        diagrams[path] = body if body.endswith("\n") else body + "\n"
+        caption = text(html.unescape(match.group("caption")))
+        target = posixpath.relpath(path, posixpath.dirname(uri) or ".")
+        return f"![{caption}]({target})\n\n*{caption}*\n"
+
+    return _DIAGRAM.sub(image, markdown)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the docs folder and the config, writing the tree
+# --------------------------------------------------------------------------------------------
+
+
+def read_docs(docs_dir: Path) -> tuple[dict[str, str], dict[str, Path]]:
+    """The Markdown pages (source URI to text) and the other files (path to file) of a folder."""
+    pages: dict[str, str] = {}
+    assets: dict[str, Path] = {}
+    for path in sorted(docs_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        uri = path.relative_to(docs_dir).as_posix()
+        if uri.endswith(".md"):
+            pages[uri] = path.read_text(encoding="utf-8-sig")
+        else:
+            assets[uri] = path
+    return pages, assets
+
+
+def write_tree(tree: RenderedTree, assets: Mapping[str, Path], out: Path) -> list[Path]:
+    """Write the pages, diagrams and assets into ``out``, replacing it; return what was written.
+
+    The tree is written into a temporary sibling folder first, then renamed into place.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.rendering-", dir=out.parent))
+    written: list[Path] = []
+    try:
+        files: dict[str, str | Path] = {**assets, **tree.diagrams, **tree.pages}
+        for relative, content in files.items():
+            target = tmp / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, target)
+            else:
+                target.write_text(content, encoding="utf-8", newline="\n")
+            written.append(out / relative)
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return written

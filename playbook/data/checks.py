@@ -1,0 +1,556 @@
+"""Cross-reference and rule checks over a shape-valid playbook.
+
+Each ``check_*`` function returns a list of :class:`Issue`; :func:`check_playbook` runs them
+all. Locations are key paths inside the data file that holds the record, so every issue points
+at ``data/FILE.yaml:LINE:COL``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING, Any
+
+from playbook.data.loader import suggest
+from playbook.data.sourcemap import Loc, SourceMap
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Mapping
+
+    from playbook.data.issues import Issue
+    from playbook.data.model import Playbook, Task
+
+PLACEHOLDER = re.compile(r"\b(TBD|TODO|FIXME|lorem ipsum|XXX)\b", re.IGNORECASE)
+
+
+class Locator:
+    """Turns (record kind, id, key path) into issues located in the right data file."""
+
+    def __init__(self, playbook: Playbook, sources: Mapping[str, SourceMap]) -> None:
+        self.playbook = playbook
+        self.sources = sources
+        # Keyed by the task object, not its id: a task id repeated in another phase file is an
+        # error, but each copy's other issues must still point into its own file.
+        self._task_prefix: dict[int, tuple[str, Loc]] = {}
+        for phase in playbook.phases:
+            file = playbook.files[f"phase:{phase.id}"]
+            for sub, task in phase.tasks():
+                self._task_prefix[id(task)] = (file, ("sub_phases", sub.id, "tasks", task.id))
+
+    def file_of(self, kind: str, key: str = "") -> str:
+        """The data file holding a record of ``kind``."""
+        if kind in {"phase", "use_case"}:
+            return self.playbook.files[f"{kind}:{key}"]
+        return self.playbook.files[kind]
+
+    def issue(self, file: str, loc: Loc, code: str, message: str, severity: str = "error") -> Issue:
+        """An issue at ``loc`` in ``file``."""
+        source = self.sources.get(file) or SourceMap(file)
+        return source.issue(loc, code, message, severity)
+
+    def task(self, task: Task, *rest: Any) -> tuple[str, Loc]:
+        """File and key path of a task (or of a key inside it)."""
+        file, prefix = self._task_prefix[id(task)]
+        return file, (*prefix, *rest)
+
+
+def _ref(
+    where: Locator,
+    file: str,
+    loc: Loc,
+    kind: str,
+    value: str,
+    known: Collection[str],
+) -> list[Issue]:
+    """An 'unknown <kind>' issue when ``value`` is not among ``known``."""
+    if value in known:  # a dict view or a set: constant time
+        return []
+    candidates = sorted(known)
+    return [
+        where.issue(
+            file, loc, "unknown-ref", f"unknown {kind} '{value}'{suggest(value, candidates)}"
+        )
+    ]
+
+
+def _refs(
+    where: Locator, file: str, loc: Loc, kind: str, values: Iterable[str], known: Collection[str]
+) -> list[Issue]:
+    found: list[Issue] = []
+    for index, value in enumerate(values):
+        found += _ref(where, file, (*loc, index), kind, value, known)
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Identity
+# --------------------------------------------------------------------------------------------
+
+
+def check_unique_ids(pb: Playbook, where: Locator) -> list[Issue]:
+    """Ids that live in several files (sub-phases, tasks, phase orders) are unique playbook-wide.
+
+    Phase and use-case ids are checked by the loader, which needs them unique to assemble.
+    """
+    found: list[Issue] = []
+    seen_order: dict[int, str] = {}
+    seen_sub: dict[str, str] = {}
+    seen_task: dict[str, str] = {}
+    for phase in pb.phases:
+        file = where.file_of("phase", phase.id)
+        if phase.order in seen_order:
+            found.append(
+                where.issue(
+                    file,
+                    ("order",),
+                    "duplicate-id",
+                    f"phase order {phase.order} is also used by phase '{seen_order[phase.order]}'",
+                )
+            )
+        seen_order.setdefault(phase.order, phase.id)
+        for sub in phase.sub_phases.values():
+            if sub.id in seen_sub:
+                found.append(
+                    where.issue(
+                        file,
+                        ("sub_phases", sub.id),
+                        "duplicate-id",
+                        f"sub-phase id '{sub.id}' is also used in phase '{seen_sub[sub.id]}'",
+                    )
+                )
+            seen_sub.setdefault(sub.id, phase.id)
+            for task in sub.tasks.values():
+                if task.id in seen_task:
+                    found.append(
+                        where.issue(
+                            file,
+                            ("sub_phases", sub.id, "tasks", task.id),
+                            "duplicate-id",
+                            f"task id '{task.id}' is also used in phase '{seen_task[task.id]}'",
+                        )
+                    )
+                seen_task.setdefault(task.id, phase.id)
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# References
+# --------------------------------------------------------------------------------------------
+
+
+def check_references(pb: Playbook, where: Locator) -> list[Issue]:
+    """Every id a record refers to exists, with a suggestion for near misses."""
+    roles, tools, gates = pb.roles.keys(), pb.tools.keys(), pb.gates.keys()
+    controls, components = pb.controls.keys(), pb.components.keys()
+    tasks = {t.id for _, _, t in pb.tasks()}
+    phases = {p.id for p in pb.phases}
+    found: list[Issue] = []
+
+    meta = where.file_of("playbook.yaml")
+    found += _refs(where, meta, ("owners",), "role", pb.meta.owners, roles)
+    data_files = {f.removeprefix("data/") for f in pb.files.values()}
+    for name, owner in pb.meta.file_owners.items():
+        found += _ref(where, meta, ("file_owners", name), "data file", name, data_files)
+        found += _ref(where, meta, ("file_owners", name), "role", owner, roles)
+    for i, rule in enumerate(pb.meta.rules.separation_of_duties):
+        loc: Loc = ("rules", "separation_of_duties", i)
+        found += _ref(where, meta, (*loc, "role"), "role", rule.role, roles)
+        found += _refs(where, meta, (*loc, "phases"), "phase", rule.phases, phases)
+
+    for _, _, task in pb.tasks():
+        file, loc = where.task(task)
+        for letter in ("R", "S", "C", "I"):
+            found += _refs(
+                where, file, (*loc, "raci", letter), "role", getattr(task.raci, letter), roles
+            )
+        a_loc = (*loc, "raci", "A")
+        if isinstance(task.raci.A, str):
+            found += _ref(where, file, a_loc, "role", task.raci.A, roles)
+        else:
+            found += _refs(where, file, a_loc, "role", task.raci.A, roles)
+        found += _refs(where, file, (*loc, "tools"), "tool", task.tools, tools)
+        found += _refs(where, file, (*loc, "gates"), "gate", task.gates, gates)
+        found += _refs(where, file, (*loc, "controls"), "control", task.controls, controls)
+
+    file = where.file_of("tools.yaml")
+    for tool in pb.tools.values():
+        found += _ref(
+            where, file, ("tools", tool.id, "category"), "category", tool.category, pb.categories
+        )
+        found += _ref(where, file, ("tools", tool.id, "owner"), "role", tool.owner, roles)
+
+    file = where.file_of("gates.yaml")
+    for gate in pb.gates.values():
+        found += _ref(where, file, ("gates", gate.id, "task"), "task", gate.task, tasks)
+        found += _refs(where, file, ("gates", gate.id, "approvers"), "role", gate.approvers, roles)
+
+    file = where.file_of("controls.yaml")
+    for control in pb.controls.values():
+        loc = ("controls", control.id)
+        found += _ref(where, file, (*loc, "source"), "source", control.source, pb.sources)
+        at = control.enforced_at
+        found += _refs(where, file, (*loc, "enforced_at", "gates"), "gate", at.gates, gates)
+        found += _refs(where, file, (*loc, "enforced_at", "tasks"), "task", at.tasks, tasks)
+        found += _refs(
+            where, file, (*loc, "enforced_at", "components"), "component", at.components, components
+        )
+
+    file = where.file_of("architecture.yaml")
+    for comp in pb.components.values():
+        found += _refs(where, file, ("components", comp.id, "tools"), "tool", comp.tools, tools)
+        found += _ref(
+            where,
+            file,
+            ("components", comp.id, "environment"),
+            "environment",
+            comp.environment,
+            pb.environments,
+        )
+    for flow in pb.flows.values():
+        loc = ("flows", flow.id)
+        found += _ref(where, file, (*loc, "from"), "component", flow.source, components)
+        found += _ref(where, file, (*loc, "to"), "component", flow.target, components)
+        if flow.gate is not None:
+            found += _ref(where, file, (*loc, "gate"), "gate", flow.gate, gates)
+
+    file = where.file_of("gap_analysis.yaml")
+    for cap in pb.capabilities.values():
+        for i, rec in enumerate(cap.recommendations):
+            found += _refs(
+                where,
+                file,
+                ("capabilities", cap.id, "recommendations", i, "tools"),
+                "tool",
+                rec.tools,
+                tools,
+            )
+
+    file = where.file_of("tool_evaluation.yaml")
+    for ev in pb.evaluations.values():
+        loc = ("evaluations", ev.id)
+        found += _ref(where, file, (*loc, "category"), "category", ev.category, pb.categories)
+        for tool_id, cand in ev.candidates.items():
+            found += _ref(where, file, (*loc, "candidates", tool_id), "tool", tool_id, tools)
+            for crit in cand.scores:
+                found += _ref(
+                    where,
+                    file,
+                    (*loc, "candidates", tool_id, "scores", crit),
+                    "criterion",
+                    crit,
+                    pb.criteria,
+                )
+
+    for uc in pb.use_cases.values():
+        file = where.file_of("use_case", uc.id)
+        found += _ref(where, file, ("owner",), "role", uc.owner, roles)
+        found += _refs(where, file, ("owner_roles",), "role", uc.owner_roles, roles)
+        for i, step in enumerate(uc.pipeline):
+            found += _ref(where, file, ("pipeline", i, "task"), "task", step.task, tasks)
+            found += _refs(where, file, ("pipeline", i, "tools"), "tool", step.tools, tools)
+        found += _refs(where, file, ("gates",), "gate", uc.gates, gates)
+        for i, risk in enumerate(uc.risks):
+            found += _refs(
+                where, file, ("risks", i, "controls"), "control", risk.controls, controls
+            )
+        found += _refs(where, file, ("components",), "component", uc.components, components)
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# RACI
+# --------------------------------------------------------------------------------------------
+
+
+def check_raci(pb: Playbook, where: Locator) -> list[Issue]:
+    """Exactly one A, at least one R, one letter per role, S only in RASCI playbooks."""
+    found: list[Issue] = []
+    for _, _, task in pb.tasks():
+        file, loc = where.task(task, "raci")
+        accountable = task.raci.accountable
+        if len(accountable) != 1:
+            found.append(
+                where.issue(
+                    file,
+                    (*loc, "A"),
+                    "raci-accountable",
+                    f"task '{task.id}' has {len(accountable)} Accountable roles "
+                    f"({', '.join(accountable) or 'none'}); exactly one is required",
+                )
+            )
+        if not task.raci.R:
+            found.append(
+                where.issue(
+                    file,
+                    loc,
+                    "raci-responsible",
+                    f"task '{task.id}' has no Responsible role; at least one is required",
+                )
+            )
+        if task.raci.S and pb.meta.raci_letters == "RACI":
+            found.append(
+                where.issue(
+                    file,
+                    (*loc, "S"),
+                    "raci-letter",
+                    f"task '{task.id}' uses S (Support) but data/playbook.yaml sets "
+                    "raci_letters: RACI; switch to RASCI or move these roles",
+                )
+            )
+        held: dict[str, list[str]] = defaultdict(list)
+        for letter, role in task.raci.letters():
+            held[role].append(letter)
+        for role, letters in sorted(held.items()):
+            if len(letters) > 1:
+                second = letters[1]
+                found.append(
+                    where.issue(
+                        file,
+                        (*loc, second),
+                        "raci-multiple-letters",
+                        f"role '{role}' holds {' and '.join(letters)} on task '{task.id}'; "
+                        "a role holds at most one letter per task",
+                    )
+                )
+    return found
+
+
+def check_separation_of_duties(pb: Playbook, where: Locator) -> list[Issue]:
+    """Roles kept independent never hold forbidden letters on the covered phases' tasks."""
+    found: list[Issue] = []
+    for rule in pb.meta.rules.separation_of_duties:
+        for phase in pb.phases:
+            if phase.id not in rule.phases:
+                continue
+            for _, task in phase.tasks():
+                for letter in task.raci.letters_of(rule.role):
+                    if letter in rule.forbidden_letters:
+                        file, loc = where.task(task, "raci", letter)
+                        found.append(
+                            where.issue(
+                                file,
+                                loc,
+                                "separation-of-duties",
+                                f"role '{rule.role}' is {letter} on task '{task.id}' in phase "
+                                f"'{phase.id}', which separation of duties forbids: {rule.reason}",
+                            )
+                        )
+    return found
+
+
+def check_gates(pb: Playbook, where: Locator) -> list[Issue]:
+    """A gate's approvers hold A or R on the gate's task; promotion flows name a gate."""
+    found: list[Issue] = []
+    index = pb.task_index()
+    file = where.file_of("gates.yaml")
+    for gate in pb.gates.values():
+        if gate.task not in index:
+            continue
+        task = index[gate.task][2]
+        for i, role in enumerate(gate.approvers):
+            letters = task.raci.letters_of(role)
+            if not {"A", "R"} & set(letters):
+                found.append(
+                    where.issue(
+                        file,
+                        ("gates", gate.id, "approvers", i),
+                        "gate-approver",
+                        f"approver '{role}' of gate '{gate.id}' holds "
+                        f"{'/'.join(letters) or 'no letter'} on its task '{gate.task}'; "
+                        "approvers must be A or R there",
+                    )
+                )
+    arch = where.file_of("architecture.yaml")
+    for flow in pb.flows.values():
+        if flow.kind == "promotion" and flow.gate is None:
+            found.append(
+                where.issue(
+                    arch,
+                    ("flows", flow.id),
+                    "promotion-gate",
+                    f"promotion flow '{flow.id}' has no gate; every promotion must be gated",
+                )
+            )
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Scores and maturity
+# --------------------------------------------------------------------------------------------
+
+
+def check_scores(pb: Playbook, where: Locator) -> list[Issue]:
+    """Weights sum to 100, every candidate scores every criterion from 1 to 5, target >= current."""
+    found: list[Issue] = []
+    file = where.file_of("tool_evaluation.yaml")
+    total = sum(c.weight for c in pb.criteria.values())
+    if total != 100:
+        found.append(
+            where.issue(
+                file,
+                ("criteria",),
+                "weights",
+                f"criteria weights sum to {total}, not 100 "
+                f"({' + '.join(str(c.weight) for c in pb.criteria.values())})",
+            )
+        )
+    for ev in pb.evaluations.values():
+        for tool_id, cand in ev.candidates.items():
+            loc = ("evaluations", ev.id, "candidates", tool_id, "scores")
+            for crit, score in cand.scores.items():
+                if not 1 <= score <= 5:
+                    found.append(
+                        where.issue(
+                            file,
+                            (*loc, crit),
+                            "score-range",
+                            f"score {score} for '{tool_id}' on '{crit}' is outside 1-5",
+                        )
+                    )
+            missing = [c for c in pb.criteria if c not in cand.scores]
+            if missing:
+                found.append(
+                    where.issue(
+                        file,
+                        loc,
+                        "score-missing",
+                        f"'{tool_id}' in evaluation '{ev.id}' has no score for: "
+                        + ", ".join(missing),
+                    )
+                )
+    file = where.file_of("gap_analysis.yaml")
+    for cap in pb.capabilities.values():
+        if cap.target < cap.current:
+            found.append(
+                where.issue(
+                    file,
+                    ("capabilities", cap.id, "target"),
+                    "maturity",
+                    f"capability '{cap.id}' has target {cap.target} below current {cap.current}",
+                )
+            )
+    levels = sorted(pb.maturity_levels)
+    if levels != [0, 1, 2, 3, 4]:
+        found.append(
+            where.issue(
+                file,
+                ("maturity_levels",),
+                "maturity",
+                f"maturity levels must be exactly 0-4, found {levels}",
+            )
+        )
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Warnings
+# --------------------------------------------------------------------------------------------
+
+
+def check_coverage(pb: Playbook, where: Locator) -> list[Issue]:
+    """Warnings: idle or overloaded roles, unused tools, tasks without tools, placeholders."""
+    found: list[Issue] = []
+    roles_file = where.file_of("roles.yaml")
+    tasks = [t for _, _, t in pb.tasks()]
+    doing = Counter(role for t in tasks for letter, role in t.raci.letters() if letter in "RA")
+    accountable = Counter(role for t in tasks for role in t.raci.accountable)
+    limit = pb.meta.rules.max_accountable_share
+    for role in pb.roles.values():
+        if not doing[role.id]:
+            found.append(
+                where.issue(
+                    roles_file,
+                    ("roles", role.id),
+                    "role-idle",
+                    f"role '{role.id}' is neither R nor A on any task",
+                    "warning",
+                )
+            )
+        share = accountable[role.id] / len(tasks) if tasks else 0
+        if share > limit:
+            found.append(
+                where.issue(
+                    roles_file,
+                    ("roles", role.id),
+                    "role-overloaded",
+                    f"role '{role.id}' is Accountable on {accountable[role.id]} of {len(tasks)} "
+                    f"tasks ({share:.0%}), above the {limit:.0%} set in data/playbook.yaml",
+                    "warning",
+                )
+            )
+    used = {tool for t in tasks for tool in t.tools}
+    used |= {tool for uc in pb.use_cases.values() for step in uc.pipeline for tool in step.tools}
+    tools_file = where.file_of("tools.yaml")
+    for tool in pb.tools.values():
+        if tool.id not in used:
+            found.append(
+                where.issue(
+                    tools_file,
+                    ("tools", tool.id),
+                    "tool-unused",
+                    f"tool '{tool.id}' is used by no task or use-case pipeline",
+                    "warning",
+                )
+            )
+    for task in tasks:
+        if not task.tools:
+            file, loc = where.task(task)
+            found.append(
+                where.issue(file, loc, "task-no-tool", f"task '{task.id}' lists no tool", "warning")
+            )
+    for file, source in sorted(where.sources.items()):
+        if not PLACEHOLDER.search("\n".join(_texts(source.data))):
+            continue  # one search per file; locate only where there is something to find
+        for loc, text in _strings(source.data, ()):
+            if PLACEHOLDER.search(text):
+                found.append(
+                    where.issue(
+                        file,
+                        loc,
+                        "placeholder",
+                        f"placeholder text to fill in: {text.strip()[:60]!r}",
+                        "warning",
+                    )
+                )
+    return found
+
+
+def _texts(value: Any) -> Iterable[str]:
+    """Every string in a YAML value (no locations: the cheap first pass of the search)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _strings(value: Any, loc: Loc) -> Iterable[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*loc, index))
+
+
+CHECKS = (
+    check_unique_ids,
+    check_references,
+    check_raci,
+    check_separation_of_duties,
+    check_gates,
+    check_scores,
+    check_coverage,
+)
+
+
+def check_playbook(pb: Playbook, sources: Mapping[str, SourceMap]) -> list[Issue]:
+    """Run every check and return all issues found."""
+    where = Locator(pb, sources)
+    return [issue for check in CHECKS for issue in check(pb, where)]

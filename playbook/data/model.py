@@ -1,0 +1,629 @@
+"""The typed model of a playbook: one pydantic model per data file, plus the assembled whole.
+
+Records are YAML mappings keyed by a slug (``roles: {ml_engineer: {...}}``), as in
+sourcegraph/handbook: ids are unique by construction and pydantic error locations match the
+YAML key path, so every problem can be traced back to ``file:line:col``. The slug is copied
+into each record's ``id`` field before validation (it is never written in YAML).
+
+Fields documented as **Markdown** are rendered as Markdown; every other string is escaped.
+"""
+
+from __future__ import annotations
+
+import functools
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
+    Field(description="A lower-case identifier: letters, digits and underscores."),
+]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Markdown = Annotated[
+    str,
+    StringConstraints(min_length=1),
+    Field(json_schema_extra={"contentMediaType": "text/markdown"}),
+]
+Letter = Literal["R", "A", "S", "C", "I"]
+Environment = Literal["dev", "staging", "prod"]
+Stage = Literal[
+    "ideation", "data_preparation", "development", "validation", "staging", "production", "retired"
+]
+ToolStatus = Literal["adopt", "trial", "assess", "hold"]
+Priority = Literal["high", "medium", "low"]
+DeploymentPattern = Literal["batch", "online", "shadow", "champion_challenger", "canary"]
+UseCaseStatus = Literal["proposed", "development", "validation", "production", "retired"]
+
+MARKDOWN_NOTE = " Markdown."
+#: Where :meth:`Playbook.task_index` keeps its index in the instance ``__dict__``.
+_TASK_INDEX = "_task_index_cache"
+
+
+class Record(BaseModel):
+    """Base for every model: unknown keys are errors and values are immutable.
+
+    Any field typed ``dict[Slug, SomeKeyedRecord]`` gets each mapping key copied into the
+    record's ``id`` before validation.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ids_from_keys(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        keyed = _keyed_fields(cls)
+        if not keyed:
+            return data
+        return {k: (_fill_ids(v) if k in keyed else v) for k, v in data.items()}
+
+
+class Keyed(Record):
+    """A record stored under a slug key; ``id`` is filled from that key by the loader."""
+
+    id: SkipJsonSchema[str] = ""
+
+
+@functools.cache
+def _keyed_fields(cls: type[BaseModel]) -> frozenset[str]:
+    """Names of fields (and their aliases) typed as a mapping of keyed records."""
+    names: set[str] = set()
+    for name, field in cls.model_fields.items():
+        args = get_args(field.annotation) if get_origin(field.annotation) is dict else ()
+        if len(args) == 2 and isinstance(args[1], type) and issubclass(args[1], Keyed):
+            names.update({name, field.alias or name})
+    return frozenset(names)
+
+
+def _fill_ids(value: Any) -> Any:
+    """Copy each mapping key into its record's ``id``.
+
+    An ``id`` written in the record is kept, so that the loader can report it when it differs
+    from the key (see ``playbook.data.loader.keyed_id_issues``) rather than silently replace it.
+    """
+    if isinstance(value, dict):
+        return {
+            key: ({"id": key, **item} if isinstance(item, dict) else item)
+            for key, item in value.items()
+        }
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# data/playbook.yaml
+# --------------------------------------------------------------------------------------------
+
+
+class SeparationOfDuties(Record):
+    """A role that must not hold certain letters on certain phases' tasks."""
+
+    role: Slug = Field(description="The role kept independent, e.g. the model validator.")
+    forbidden_letters: list[Letter] = Field(
+        min_length=1, description="Letters the role may not hold on those tasks."
+    )
+    phases: list[Slug] = Field(min_length=1, description="Phase ids whose tasks are covered.")
+    reason: Text = Field(description="Why, citing the rule (e.g. SR 11-7 effective challenge).")
+
+
+class Rules(Record):
+    """Organisation-specific rules the validator enforces."""
+
+    separation_of_duties: list[SeparationOfDuties] = Field(
+        default_factory=list, description="Independence rules; a breach is an error."
+    )
+    max_accountable_share: float = Field(
+        0.25,
+        gt=0,
+        le=1,
+        description="Warn when one role is Accountable on more than this share of all tasks.",
+    )
+
+
+class PlaybookMeta(Record):
+    """``data/playbook.yaml``: what the playbook is and the rules it is checked against."""
+
+    title: Text = Field(description="The site title.")
+    organization: Text = Field(description="The firm the playbook belongs to.")
+    version: Text = Field(description="The playbook's own version, e.g. 2026.2.")
+    summary: Markdown = Field(description="One paragraph on what the playbook is." + MARKDOWN_NOTE)
+    owners: list[Slug] = Field(
+        min_length=1,
+        description="Role ids that own the playbook; the first owns every page no other rule gives"
+        " an owner.",
+    )
+    file_owners: dict[str, Slug] = Field(
+        default_factory=dict,
+        description="Data file (path under data/, e.g. gates.yaml) to the role id that owns the"
+        " pages generated from it. Role pages belong to their role, use-case pages to the use"
+        " case's owner, and an unlisted lifecycle file's page to the role Accountable for most"
+        " of its tasks.",
+    )
+    repo_url: Annotated[str, StringConstraints(pattern=r"^https?://")] = Field(
+        description="The source repository, used for 'edit this data' links."
+    )
+    edit_branch: Text = Field("main", description="Branch that edit links point at.")
+    raci_letters: Literal["RACI", "RASCI"] = Field(
+        "RACI", description="RACI, or RASCI with S = Support."
+    )
+    rules: Rules = Field(default_factory=Rules)
+
+
+# --------------------------------------------------------------------------------------------
+# data/roles.yaml
+# --------------------------------------------------------------------------------------------
+
+
+class Role(Keyed):
+    """A role in the ML lifecycle."""
+
+    name: Text = Field(description="Display name, e.g. 'ML engineer'.")
+    team: Text = Field(description="The team or function the role sits in.")
+    line_of_defence: Literal[1, 2, 3] = Field(
+        description="1 = business and technology, 2 = risk and compliance, 3 = internal audit."
+    )
+    description: Markdown = Field(description="What the role does and decides." + MARKDOWN_NOTE)
+
+
+class RolesFile(Record):
+    """``data/roles.yaml``."""
+
+    roles: dict[Slug, Role] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------------------------
+# data/lifecycle/*.yaml
+# --------------------------------------------------------------------------------------------
+
+
+class Raci(Record):
+    """Who does what on a task. A holds exactly one role; R at least one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    R: list[Slug] = Field(default_factory=list, description="Responsible: does the work.")
+    A: Slug | list[Slug] = Field(
+        description="Accountable: exactly one role that signs off and answers for the outcome."
+    )
+    S: list[Slug] = Field(default_factory=list, description="Support (RASCI only).")
+    C: list[Slug] = Field(default_factory=list, description="Consulted before the work is done.")
+    I: list[Slug] = Field(default_factory=list, description="Informed after.")  # noqa: E741
+
+    @property
+    def accountable(self) -> list[str]:
+        """The A role(s) as a list, whatever form they were written in."""
+        return [self.A] if isinstance(self.A, str) else list(self.A)
+
+    def letters(self) -> Iterator[tuple[Letter, str]]:
+        """Each (letter, role id) pair in R, A, S, C, I order."""
+        for role in self.R:
+            yield "R", role
+        for role in self.accountable:
+            yield "A", role
+        for letter in ("S", "C", "I"):
+            for role in getattr(self, letter):
+                yield letter, role  # type: ignore[misc]
+
+    def letters_of(self, role: str) -> list[Letter]:
+        """The letters ``role`` holds on this task."""
+        return [letter for letter, r in self.letters() if r == role]
+
+
+class Task(Keyed):
+    """One unit of work in the lifecycle."""
+
+    name: Text = Field(description="Imperative name, e.g. 'Register the candidate model'.")
+    description: Markdown = Field(description="What is done and why." + MARKDOWN_NOTE)
+    inputs: list[Text] = Field(default_factory=list, description="What the task starts from.")
+    outputs: list[Text] = Field(
+        default_factory=list, description="Deliverables and artefacts the task produces."
+    )
+    tools: list[Slug] = Field(default_factory=list, description="Tool ids used (data/tools.yaml).")
+    gates: list[Slug] = Field(default_factory=list, description="Gate ids this task feeds.")
+    controls: list[Slug] = Field(default_factory=list, description="Control ids it implements.")
+    raci: Raci
+
+
+class SubPhase(Keyed):
+    """A group of related tasks within a phase."""
+
+    name: Text
+    description: Markdown = Field(description="What this sub-phase achieves." + MARKDOWN_NOTE)
+    tasks: dict[Slug, Task] = Field(min_length=1)
+
+
+class Phase(Record):
+    """``data/lifecycle/NN-<phase>.yaml``: one lifecycle phase."""
+
+    id: Slug = Field(description="The phase id; tasks and rules refer to it.")
+    order: int = Field(ge=1, description="Position in the lifecycle, from 1.")
+    name: Text
+    summary: Markdown = Field(description="One paragraph on the phase." + MARKDOWN_NOTE)
+    chapter: str | None = Field(
+        None,
+        description="Path under docs/ of the hand-written chapter shown above the generated tasks.",
+    )
+    sub_phases: dict[Slug, SubPhase] = Field(min_length=1)
+
+    def tasks(self) -> Iterator[tuple[SubPhase, Task]]:
+        """Every (sub-phase, task) in file order."""
+        for sub in self.sub_phases.values():
+            for task in sub.tasks.values():
+                yield sub, task
+
+
+# --------------------------------------------------------------------------------------------
+# data/tools.yaml
+# --------------------------------------------------------------------------------------------
+
+
+class Capability(Keyed):
+    """A tool category, e.g. 'Experiment tracking and registry'."""
+
+    name: Text
+    description: Text
+
+
+class Tool(Keyed):
+    """A tool in the firm's stack or under consideration."""
+
+    name: Text
+    category: Slug = Field(description="A category id from this file's `categories`.")
+    status: ToolStatus = Field(description="adopt, trial, assess or hold (a technology radar).")
+    environments: list[Environment] = Field(default_factory=list)
+    owner: Slug = Field(description="The role that owns the tool.")
+    description: Markdown = Field(description="What the firm uses it for." + MARKDOWN_NOTE)
+    url: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
+
+
+class ToolsFile(Record):
+    """``data/tools.yaml``."""
+
+    categories: dict[Slug, Capability] = Field(min_length=1)
+    tools: dict[Slug, Tool] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------------------------
+# data/gates.yaml
+# --------------------------------------------------------------------------------------------
+
+
+class Criterion(Record):
+    """A measurable entry criterion of a gate."""
+
+    metric: Text = Field(description="e.g. 'AUC on out-of-time holdout'.")
+    operator: Literal[">=", "<=", ">", "<", "=="]
+    threshold: float
+    unit: str = ""
+    note: str = ""
+
+
+class Gate(Keyed):
+    """A stage gate: what must be true, and who approves, before a model moves on."""
+
+    name: Text
+    from_stage: Stage
+    to_stage: Stage
+    task: Slug = Field(description="The task that runs the gate review.")
+    approvers: list[Slug] = Field(min_length=1, description="Role ids that must approve.")
+    criteria: list[Criterion] = Field(min_length=1)
+    evidence: list[Text] = Field(min_length=1, description="Artefacts the approvers review.")
+    description: Markdown = Field(description="Purpose of the gate." + MARKDOWN_NOTE)
+
+
+class GatesFile(Record):
+    """``data/gates.yaml``."""
+
+    gates: dict[Slug, Gate] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------------------------
+# data/controls.yaml
+# --------------------------------------------------------------------------------------------
+
+
+class Source(Keyed):
+    """A regulation, guidance or internal policy that controls cite."""
+
+    title: Text
+    issuer: Text
+    url: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
+
+
+class EnforcedAt(Record):
+    """Where a control is enforced."""
+
+    gates: list[Slug] = Field(default_factory=list)
+    tasks: list[Slug] = Field(default_factory=list)
+    components: list[Slug] = Field(default_factory=list)
+
+
+class Control(Keyed):
+    """A security or governance control."""
+
+    title: Text
+    source: Slug = Field(description="A source id from this file's `sources`.")
+    citation: str = Field("", description="Section or paragraph of the source, if any.")
+    description: Markdown = Field(description="What the control requires." + MARKDOWN_NOTE)
+    enforced_at: EnforcedAt
+
+
+class ControlsFile(Record):
+    """``data/controls.yaml``."""
+
+    sources: dict[Slug, Source] = Field(min_length=1)
+    controls: dict[Slug, Control] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------------------------
+# data/architecture.yaml
+# --------------------------------------------------------------------------------------------
+
+
+class EnvironmentSpec(Keyed):
+    """A segmented environment (dev, staging, prod)."""
+
+    name: Text
+    description: Markdown
+
+
+class Component(Keyed):
+    """A building block of the reference architecture."""
+
+    name: Text
+    environment: Environment
+    tools: list[Slug] = Field(default_factory=list)
+    description: Markdown
+
+
+class Flow(Keyed):
+    """A directed flow between components; promotion flows must name a gate."""
+
+    source: Slug = Field(alias="from", description="Component id the flow starts at.")
+    target: Slug = Field(alias="to", description="Component id the flow ends at.")
+    kind: Literal["data", "promotion", "deployment", "feedback", "rollback"]
+    label: Text
+    gate: Slug | None = Field(None, description="The gate guarding this flow (promotion).")
+
+
+class ArchitectureFile(Record):
+    """``data/architecture.yaml``."""
+
+    environments: dict[Environment, EnvironmentSpec] = Field(min_length=1)
+    components: dict[Slug, Component] = Field(min_length=1)
+    flows: dict[Slug, Flow] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------------------------
+# data/gap_analysis.yaml
+# --------------------------------------------------------------------------------------------
+
+
+class MaturityLevel(Record):
+    """A level of the 0-4 maturity scale."""
+
+    name: Text
+    description: Text
+
+
+class Recommendation(Record):
+    """An action that closes a gap."""
+
+    text: Text
+    tools: list[Slug] = Field(default_factory=list)
+
+
+class CapabilityGap(Keyed):
+    """A capability rated against operational readiness."""
+
+    name: Text
+    dimension: Literal["people", "process", "technology"]
+    priority: Priority
+    current: int = Field(ge=0, le=4, description="Current maturity, 0-4.")
+    target: int = Field(ge=0, le=4, description="Target maturity, 0-4; at least current.")
+    horizon: Literal["0-6 months", "6-12 months", "12-24 months"]
+    description: Markdown
+    hurdles: list[Text] = Field(min_length=1)
+    recommendations: list[Recommendation] = Field(min_length=1)
+
+
+class GapAnalysisFile(Record):
+    """``data/gap_analysis.yaml``."""
+
+    maturity_levels: dict[int, MaturityLevel] = Field(min_length=5, max_length=5)
+    capabilities: dict[Slug, CapabilityGap] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------------------------
+# data/tool_evaluation.yaml
+# --------------------------------------------------------------------------------------------
+
+
+class EvaluationCriterion(Keyed):
+    """A weighted criterion; weights across criteria sum to 100."""
+
+    name: Text
+    weight: int = Field(gt=0, le=100)
+    description: Text
+
+
+class Candidate(Record):
+    """A candidate tool's 1-5 scores."""
+
+    scores: dict[Slug, int] = Field(description="Criterion id to a score from 1 to 5.")
+    notes: Text
+
+
+class Evaluation(Keyed):
+    """A tool selection: candidates scored against the weighted criteria."""
+
+    title: Text
+    category: Slug = Field(description="Tool category id (data/tools.yaml).")
+    context: Markdown
+    candidates: dict[Slug, Candidate] = Field(
+        min_length=2, description="Tool id to its scores; each tool is in data/tools.yaml."
+    )
+    decision: Markdown
+
+
+class ToolEvaluationFile(Record):
+    """``data/tool_evaluation.yaml``."""
+
+    criteria: dict[Slug, EvaluationCriterion] = Field(min_length=1)
+    evaluations: dict[Slug, Evaluation] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------------------------
+# data/use_cases/*.yaml
+# --------------------------------------------------------------------------------------------
+
+
+class Kpi(Record):
+    """A KPI with a numeric target."""
+
+    name: Text
+    target: float
+    direction: Literal["at_least", "at_most"]
+    unit: str = ""
+    baseline: float | None = None
+    kind: Literal["business", "model", "operational"]
+
+
+class DataSource(Record):
+    """A data source feeding the use case."""
+
+    name: Text
+    description: Text
+    contains_pii: bool
+
+
+class PipelineStep(Record):
+    """A pipeline step: a lifecycle task run with specific tools."""
+
+    task: Slug
+    tools: list[Slug] = Field(default_factory=list)
+    note: Text
+
+
+class MonitoringSignal(Record):
+    """A monitored signal with its alert threshold and response."""
+
+    signal: Text
+    threshold: Text
+    action: Text
+
+
+class Risk(Record):
+    """A risk and the controls that answer it."""
+
+    risk: Text
+    mitigation: Text
+    controls: list[Slug] = Field(min_length=1)
+
+
+class UseCase(Record):
+    """``data/use_cases/<id>.yaml``: one use-case deep dive."""
+
+    id: Slug
+    title: Text
+    status: UseCaseStatus
+    risk_tier: Literal[1, 2, 3] = Field(description="Model risk tier: 1 = highest.")
+    owner: Slug = Field(description="Role accountable for the business outcome.")
+    owner_roles: list[Slug] = Field(min_length=1, description="Roles that own delivery.")
+    summary: Text
+    business_problem: Markdown
+    value_hypothesis: Markdown
+    kpis: list[Kpi] = Field(min_length=1)
+    data_sources: list[DataSource] = Field(min_length=1)
+    features: list[Text] = Field(min_length=1)
+    model_approach: Markdown
+    pipeline: list[PipelineStep] = Field(min_length=1)
+    gates: list[Slug] = Field(min_length=1)
+    deployment_pattern: DeploymentPattern
+    deployment: Markdown = Field(description="How the pattern is applied here." + MARKDOWN_NOTE)
+    monitoring: list[MonitoringSignal] = Field(min_length=1)
+    retrain_triggers: list[Text] = Field(min_length=1)
+    self_heal: list[Text] = Field(default_factory=list, description="Automatic responses.")
+    risks: list[Risk] = Field(min_length=1)
+    components: list[Slug] = Field(default_factory=list, description="Architecture components.")
+    architecture: Markdown = Field(description="Architecture specifics." + MARKDOWN_NOTE)
+
+
+# --------------------------------------------------------------------------------------------
+# The assembled playbook
+# --------------------------------------------------------------------------------------------
+
+
+class Playbook(Record):
+    """Every data file, validated and assembled (:func:`playbook.data.loader.load_playbook`)."""
+
+    meta: PlaybookMeta
+    roles: dict[str, Role]
+    phases: list[Phase]
+    categories: dict[str, Capability]
+    tools: dict[str, Tool]
+    gates: dict[str, Gate]
+    sources: dict[str, Source]
+    controls: dict[str, Control]
+    environments: dict[str, EnvironmentSpec]
+    components: dict[str, Component]
+    flows: dict[str, Flow]
+    maturity_levels: dict[int, MaturityLevel]
+    capabilities: dict[str, CapabilityGap]
+    criteria: dict[str, EvaluationCriterion]
+    evaluations: dict[str, Evaluation]
+    use_cases: dict[str, UseCase]
+    files: dict[str, str] = Field(
+        default_factory=dict, description="Record kind or id to its data file, for edit links."
+    )
+
+    def tasks(self) -> Iterator[tuple[Phase, SubPhase, Task]]:
+        """Every (phase, sub-phase, task) in lifecycle order."""
+        for phase in self.phases:
+            for sub, task in phase.tasks():
+                yield phase, sub, task
+
+    def task_index(self) -> Mapping[str, tuple[Phase, SubPhase, Task]]:
+        """Task id to its (phase, sub-phase, task); read-only, built once per playbook.
+
+        Every task link asks for it, so rebuilding it per call made page generation quadratic
+        in the number of tasks. The index is kept in the instance ``__dict__`` beside the
+        fields (pydantic ignores such keys when comparing and dumping) together with the
+        ``phases`` list it was built from: a ``model_copy`` that replaces the phases builds
+        its own.
+        """
+        cached = self.__dict__.get(_TASK_INDEX)
+        if cached is None or cached[0] is not self.phases:
+            index = {task.id: (phase, sub, task) for phase, sub, task in self.tasks()}
+            cached = (self.phases, MappingProxyType(index))
+            self.__dict__[_TASK_INDEX] = cached
+        return cached[1]  # type: ignore[no-any-return]
+
+    def weighted_total(self, candidate: Candidate) -> float:
+        """A candidate's weighted score on a 1-5 scale (weights sum to 100)."""
+        total = sum(
+            self.criteria[c].weight * s for c, s in candidate.scores.items() if c in self.criteria
+        )
+        return round(total / 100, 2)
+
+
+#: Each data file's model, keyed by its path relative to the data folder (globs allowed).
+FILE_MODELS: dict[str, type[BaseModel]] = {
+    "playbook.yaml": PlaybookMeta,
+    "roles.yaml": RolesFile,
+    "lifecycle/*.yaml": Phase,
+    "tools.yaml": ToolsFile,
+    "gates.yaml": GatesFile,
+    "controls.yaml": ControlsFile,
+    "architecture.yaml": ArchitectureFile,
+    "gap_analysis.yaml": GapAnalysisFile,
+    "tool_evaluation.yaml": ToolEvaluationFile,
+    "use_cases/*.yaml": UseCase,
+}

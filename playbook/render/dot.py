@@ -1,0 +1,516 @@
+"""Graphviz DOT text for the playbook's diagrams: lifecycle, use-case pipeline, architecture.
+
+Pure functions: the model in, DOT source out; :mod:`playbook.render.svg` turns it into SVG. Every
+node carries a ``URL`` (a final relative URL from the page it is drawn on, computed with
+:func:`playbook.render.links.href`) and a ``tooltip``, so the SVG is navigable. Colours are
+mid-tones that read on white and on Material's dark ("slate") background; fills and text are
+re-themed for dark mode in ``docs/assets/stylesheets/diagrams.css`` through the ``class``
+attributes set here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import textwrap
+from typing import TYPE_CHECKING
+
+from playbook.render import links
+from playbook.render.markdown import plain_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from playbook.data.model import Flow, Playbook, UseCase
+
+#: Helvetica has built-in metrics in every Graphviz build (including graphviz-pure); the SVG
+#: post-processor widens the family to ``Helvetica,Arial,sans-serif``.
+FONT = "Helvetica"
+
+# A neutral palette (Tailwind slate, with amber gates) that reads on white and dark backgrounds.
+TEXT = "#1e293b"
+MUTED = "#475569"
+NODE_FILL = "#f1f5f9"
+NODE_LINE = "#64748b"
+PHASE_FILL = "#dbe4ee"
+CLUSTER_LINE = "#94a3b8"
+GATE_FILL = "#fef3c7"
+GATE_LINE = "#b45309"
+
+#: Edge style per flow kind: (colour, style, pen width). Colours keep >= 3:1 contrast against
+#: both white and Material's slate background.
+FLOW_STYLES: dict[str, tuple[str, str, float]] = {
+    "data": ("#64748b", "solid", 1.0),
+    "deployment": ("#0891b2", "solid", 1.4),
+    "promotion": ("#6366f1", "bold", 2.4),
+    "feedback": ("#16a34a", "dotted", 1.6),
+    "rollback": ("#dc2626", "dashed", 1.6),
+}
+
+_GRAPH_DEFAULTS = {
+    "bgcolor": "transparent",
+    "fontname": FONT,
+    "fontsize": "12",
+    "fontcolor": TEXT,
+    "pad": "0.2",
+}
+_NODE_DEFAULTS = {
+    "shape": "box",
+    "style": "rounded,filled",
+    "fontname": FONT,
+    "fontsize": "11",
+    "fontcolor": TEXT,
+    "fillcolor": NODE_FILL,
+    "color": NODE_LINE,
+    "penwidth": "1",
+    "margin": "0.12,0.06",
+}
+_EDGE_DEFAULTS = {
+    "fontname": FONT,
+    "fontsize": "10",
+    "fontcolor": MUTED,
+    "color": FLOW_STYLES["data"][0],
+    "arrowsize": "0.7",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# DOT text helpers
+# --------------------------------------------------------------------------------------------
+
+
+def quote(value: str) -> str:
+    r"""A DOT double-quoted string: backslashes and quotes escaped, newlines as ``\n``.
+
+    Doubling every backslash also disables Graphviz's ``\N``/``\G``/``\l`` escapes, so data text
+    is always shown literally.
+    """
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def html_text(value: str) -> str:
+    """Text escaped for a Graphviz HTML-like label."""
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
+
+
+def _attrs(attrs: Mapping[str, str | None]) -> str:
+    """``[k="v", ...]``; values starting with ``<`` and ending with ``>`` are HTML labels."""
+    parts = []
+    for key, value in attrs.items():
+        if value is None:
+            continue
+        is_html = key in {"label", "xlabel"} and value.startswith("<") and value.endswith(">")
+        parts.append(f"{key}={value if is_html else quote(value)}")
+    return "[" + ", ".join(parts) + "]"
+
+
+def _wrap(value: str, width: int) -> list[str]:
+    return textwrap.wrap(value, width=width, break_long_words=False, break_on_hyphens=False) or [
+        value
+    ]
+
+
+def _label(
+    title: str,
+    detail: str = "",
+    *,
+    bold: bool = False,
+    width: int = 22,
+    detail_width: int | None = None,
+) -> str:
+    """An HTML-like label: the wrapped title, then an optional smaller second line."""
+    lines = "<BR/>".join(html_text(line) for line in _wrap(title, width))
+    if bold:
+        lines = f"<B>{lines}</B>"
+    if detail:
+        small = "<BR/>".join(html_text(line) for line in _wrap(detail, detail_width or width + 6))
+        lines += f'<BR/><FONT POINT-SIZE="9">{small}</FONT>'
+    return f"<{lines}>"
+
+
+_BLOCK_MARKS = re.compile(r"[#>]+")
+
+
+def plain(markdown: str, limit: int = 220) -> str:
+    """A Markdown field reduced to one line of plain text for a tooltip."""
+    flat = " ".join(_BLOCK_MARKS.sub("", plain_text(markdown)).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _node_id(kind: str, key: str) -> str:
+    return quote(f"{kind}:{key}")
+
+
+class _Dot:
+    """A tiny ordered DOT writer: statements appended in call order, so output is stable."""
+
+    def __init__(self, name: str, graph: Mapping[str, str]) -> None:
+        self.lines = [f"digraph {quote(name)} {{"]
+        self.lines.append(f"  graph {_attrs({**_GRAPH_DEFAULTS, **graph})};")
+        self.lines.append(f"  node {_attrs(_NODE_DEFAULTS)};")
+        self.lines.append(f"  edge {_attrs(_EDGE_DEFAULTS)};")
+        self.indent = "  "
+
+    def node(self, node_id: str, **attrs: str | None) -> None:
+        self.lines.append(f"{self.indent}{node_id} {_attrs(attrs)};")
+
+    def edge(self, tail: str, head: str, **attrs: str | None) -> None:
+        self.lines.append(f"{self.indent}{tail} -> {head} {_attrs(attrs)};")
+
+    def open(self, name: str, **attrs: str | None) -> None:
+        self.lines.append(f"{self.indent}subgraph {quote(name)} {{")
+        self.indent += "  "
+        for key, value in attrs.items():
+            if value is not None:
+                self.lines.append(f"{self.indent}{_attrs({key: value})[1:-1]};")
+
+    def close(self) -> None:
+        self.indent = self.indent[:-2]
+        self.lines.append(f"{self.indent}}}")
+
+    def raw(self, statement: str) -> None:
+        self.lines.append(f"{self.indent}{statement}")
+
+    def source(self) -> str:
+        return "\n".join([*self.lines, "}"]) + "\n"
+
+
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+
+
+def _names(pb: Playbook, tool_ids: Iterable[str], *, short: bool = True) -> str:
+    """Tool names, comma-separated; ``short`` drops parenthesised qualifiers."""
+    names = (pb.tools[t].name if t in pb.tools else t for t in tool_ids)
+    return ", ".join(_PARENTHESES.sub("", n) if short else n for n in names)
+
+
+# --------------------------------------------------------------------------------------------
+# Lifecycle
+# --------------------------------------------------------------------------------------------
+
+
+def to_dot_lifecycle(pb: Playbook, page: str) -> str:
+    """The lifecycle left to right in two rows of phase columns, sub-phases under each phase.
+
+    Args:
+        pb: The playbook.
+        page: Source URI of the page the diagram is drawn on (links are relative to it).
+
+    Returns:
+        DOT text. Phase nodes link to the phase page; sub-phase nodes to their anchor on it.
+    """
+    dot = _Dot(
+        f"{pb.meta.title}: the ML lifecycle",
+        {"rankdir": "TB", "nodesep": "0.22", "ranksep": "0.16", "newrank": "true"},
+    )
+    # Two rows (above four phases) keep the diagram narrow enough to read in a content column.
+    per_row = max(1, (len(pb.phases) + 1) // 2 if len(pb.phases) > 4 else len(pb.phases))
+    heads: list[str] = []
+    bottoms: list[str] = []
+    for phase in pb.phases:
+        n_tasks = sum(len(sub.tasks) for sub in phase.sub_phases.values())
+        dot.open(
+            f"cluster_{phase.id}",
+            label="",
+            style="rounded",
+            color=CLUSTER_LINE,
+            penwidth="0.8",
+            margin="6",
+            **{"class": "pb-cluster"},
+        )
+        head = _node_id("phase", phase.id)
+        dot.node(
+            head,
+            label=_label(f"{phase.order}. {phase.name}", f"{n_tasks} tasks", bold=True, width=20),
+            URL=links.href(links.phase_page(phase.id), page),
+            tooltip=f"{phase.name}: {plain(phase.summary)}",
+            fillcolor=PHASE_FILL,
+            width="1.9",
+            **{"class": "pb-node pb-node--phase"},
+        )
+        column = [head]
+        for sub in phase.sub_phases.values():
+            node = _node_id("sub_phase", f"{phase.id}.{sub.id}")
+            dot.node(
+                node,
+                label=_label(sub.name, f"{len(sub.tasks)} tasks", width=20),
+                URL=links.href(links.phase_page(phase.id), page, sub.id),
+                tooltip=f"{sub.name} ({phase.name}): {plain(sub.description)}",
+                width="1.9",
+                **{"class": "pb-node"},
+            )
+            column.append(node)
+        # Sub-phases hang under their phase; the invisible chain fixes their order.
+        for upper, lower in itertools.pairwise(column):
+            dot.edge(upper, lower, style="invis")
+        dot.close()
+        heads.append(head)
+        bottoms.append(column[-1])
+    for start in range(0, len(heads), per_row):
+        row = heads[start : start + per_row]
+        dot.raw("{ rank=same; " + "; ".join(row) + "; }")
+        if start:
+            # Push this row below the deepest column of the row above (weight 0, so shorter
+            # columns are not pulled down towards it).
+            for bottom in bottoms[start - per_row : start]:
+                dot.edge(bottom, row[0], style="invis", weight="0")
+    for i, (upper, lower) in enumerate(itertools.pairwise(heads)):
+        names = pb.phases[i].name, pb.phases[i + 1].name
+        dot.edge(
+            upper,
+            lower,
+            color=NODE_LINE,
+            penwidth="1.4",
+            constraint="true" if (i + 1) % per_row else "false",
+            tooltip=f"From {names[0]} to {names[1]}",
+        )
+    return dot.source()
+
+
+# --------------------------------------------------------------------------------------------
+# Use-case pipeline
+# --------------------------------------------------------------------------------------------
+
+
+def _pipeline_sequence(pb: Playbook, use_case: UseCase) -> list[tuple[str, int, str | None]]:
+    """Pipeline items in order: ``("step", index, phase_id)`` and ``("gate", n, gate_id)``.
+
+    A gate goes right after the step that runs its review task when that task is in the
+    pipeline; otherwise after the last step whose phase is not later than the phase of the
+    gate's task (before the first step if there is none).
+    """
+    index = pb.task_index()
+    order = {phase.id: phase.order for phase in pb.phases}
+
+    def phase_of(task_id: str) -> str | None:
+        found = index.get(task_id)
+        return found[0].id if found else None
+
+    steps = [phase_of(step.task) for step in use_case.pipeline]
+    after: dict[int, list[str]] = {}
+    for gate_id in use_case.gates:
+        gate = pb.gates.get(gate_id)
+        if gate is None:
+            continue
+        own = [i for i, step in enumerate(use_case.pipeline) if step.task == gate.task]
+        if own:
+            position = own[-1]
+        else:
+            limit = order.get(phase_of(gate.task) or "", 0)
+            earlier = [i for i, p in enumerate(steps) if order.get(p or "", 0) <= limit]
+            position = earlier[-1] if earlier else -1
+        after.setdefault(position, []).append(gate_id)
+    sequence: list[tuple[str, int, str | None]] = [
+        ("gate", n, g) for n, g in enumerate(after.get(-1, []))
+    ]
+    for i, phase_id in enumerate(steps):
+        sequence.append(("step", i, phase_id))
+        sequence.extend(("gate", n, g) for n, g in enumerate(after.get(i, [])))
+    return sequence
+
+
+def to_dot_use_case_pipeline(pb: Playbook, use_case: UseCase, page: str) -> str:
+    """A use case's pipeline top to bottom, grouped by phase, with its gates as diamonds.
+
+    Args:
+        pb: The playbook.
+        use_case: The use case whose ``pipeline`` and ``gates`` are drawn.
+        page: Source URI of the page the diagram is drawn on.
+
+    Returns:
+        DOT text. Steps link to their task anchor on the phase page, gates to
+        ``governance/gates.md#<gate>``; each step's second label line lists its tools.
+    """
+    index = pb.task_index()
+    phases = {phase.id: phase for phase in pb.phases}
+    dot = _Dot(
+        f"{use_case.title}: pipeline",
+        {"rankdir": "TB", "nodesep": "0.25", "ranksep": "0.2"},
+    )
+    open_phase: str | None = None
+    run = 0
+    # Edges are written after every cluster is closed: an edge statement inside a cluster
+    # would pull its other end (a gate) into that cluster.
+    chain: list[str] = []
+    for kind, n, ref in _pipeline_sequence(pb, use_case):
+        if kind == "step":
+            step = use_case.pipeline[n]
+            phase_id = ref
+            if phase_id != open_phase:
+                if open_phase is not None:
+                    dot.close()
+                    open_phase = None
+                if phase_id is not None:
+                    phase = phases[phase_id]
+                    run += 1
+                    dot.open(
+                        f"cluster_{run}_{phase_id}",
+                        label=phase.name,
+                        labeljust="l",
+                        style="rounded",
+                        color=CLUSTER_LINE,
+                        fontcolor=MUTED,
+                        fontsize="10",
+                        penwidth="0.8",
+                        URL=links.href(links.phase_page(phase_id), page),
+                        tooltip=f"Phase: {phase.name}",
+                        **{"class": "pb-cluster"},
+                    )
+                    open_phase = phase_id
+            found = index.get(step.task)
+            name = found[2].name if found else step.task
+            target = (
+                links.href(links.phase_page(found[0].id), page, step.task)
+                if found
+                else links.href(links.PROCESS, page)
+            )
+            tools = step.tools or (list(found[2].tools) if found else [])
+            node = _node_id("step", str(n))
+            dot.node(
+                node,
+                label=_label(name, _names(pb, tools), bold=True, width=34),
+                URL=target,
+                tooltip=f"{name}: {step.note}",
+                width="3.2",
+                **{"class": "pb-node"},
+            )
+        else:
+            if open_phase is not None:
+                dot.close()
+                open_phase = None
+            gate = pb.gates[ref or ""]
+            node = _node_id("gate", f"{ref}.{n}")
+            dot.node(
+                node,
+                label=_label(gate.name, width=22),
+                shape="diamond",
+                style="filled",
+                fillcolor=GATE_FILL,
+                color=GATE_LINE,
+                fontsize="10",
+                margin="0.02",
+                URL=links.href(links.GATES, page, gate.id),
+                tooltip=f"Gate {gate.name}: {gate.from_stage} to {gate.to_stage}",
+                **{"class": "pb-gate"},
+            )
+        chain.append(node)
+    if open_phase is not None:
+        dot.close()
+    for tail, head in itertools.pairwise(chain):
+        dot.edge(tail, head, color=NODE_LINE)
+    return dot.source()
+
+
+# --------------------------------------------------------------------------------------------
+# Architecture
+# --------------------------------------------------------------------------------------------
+
+ENVIRONMENT_ORDER = ("dev", "staging", "prod")
+
+
+def environment_anchor(env_id: str) -> str:
+    """The anchor of an environment's section on the architecture page."""
+    return f"environment-{env_id}"
+
+
+def _flow_tooltip(pb: Playbook, flow: Flow) -> str:
+    source = pb.components.get(flow.source)
+    target = pb.components.get(flow.target)
+    text = (
+        f"{source.name if source else flow.source} to {target.name if target else flow.target}"
+        f" ({flow.kind}): {flow.label}"
+    )
+    if flow.gate and flow.gate in pb.gates:
+        text += f". Gate: {pb.gates[flow.gate].name}"
+    return text
+
+
+def _constrains(pb: Playbook, flow: Flow, rank: Mapping[str, int]) -> bool:
+    """Whether a flow shapes the layout: only flows that go forward (dev -> staging -> prod).
+
+    Flows back to an earlier environment (retraining triggers, labels, credentials issued from
+    prod) are drawn without pulling components out of their environment's place.
+    """
+    source = rank.get(pb.components[flow.source].environment, 0)
+    target = rank.get(pb.components[flow.target].environment, 0)
+    return target >= source
+
+
+def to_dot_architecture(pb: Playbook, page: str) -> str:
+    """The reference architecture: environments as clusters, components as nodes, flows as edges.
+
+    Args:
+        pb: The playbook.
+        page: Source URI of the page the diagram is drawn on.
+
+    Returns:
+        DOT text. Components link to their anchor on ``technology/architecture.md``; flows are
+        styled by kind, and gated flows are labelled with the gate and link to it.
+    """
+    dot = _Dot(
+        f"{pb.meta.title}: reference architecture",
+        {"rankdir": "TB", "nodesep": "0.18", "ranksep": "0.32"},
+    )
+    envs = [e for e in ENVIRONMENT_ORDER if e in pb.environments]
+    envs += [e for e in pb.environments if e not in envs]
+    flows = [
+        f for f in pb.flows.values() if f.source in pb.components and f.target in pb.components
+    ]
+    rank = {env_id: i for i, env_id in enumerate(envs)}
+    for env_id in envs:
+        env = pb.environments[env_id]
+        members = [c for c in pb.components.values() if c.environment == env_id]
+        if not members:
+            continue
+        dot.open(
+            f"cluster_{env_id}",
+            label=env.name,
+            labeljust="l",
+            style="rounded",
+            color=CLUSTER_LINE,
+            fontcolor=MUTED,
+            fontsize="13",
+            penwidth="1.2",
+            margin="12",
+            URL=links.href(links.ARCHITECTURE, page, environment_anchor(env_id)),
+            tooltip=f"{env.name}: {plain(env.description)}",
+            **{"class": "pb-cluster"},
+        )
+        for comp in members:
+            dot.node(
+                _node_id("component", comp.id),
+                label=_label(
+                    comp.name, _names(pb, comp.tools), bold=True, width=18, detail_width=24
+                ),
+                URL=links.href(links.ARCHITECTURE, page, comp.id),
+                tooltip=f"{comp.name} ({_names(pb, comp.tools, short=False)}): "
+                f"{plain(comp.description)}",
+                **{"class": "pb-node"},
+            )
+        dot.close()
+    for flow in flows:
+        color, style, width = FLOW_STYLES[flow.kind]
+        gate = pb.gates.get(flow.gate) if flow.gate else None
+        attrs: dict[str, str | None] = {
+            "color": color,
+            "style": style,
+            "penwidth": str(width),
+            "tooltip": _flow_tooltip(pb, flow),
+            "class": f"pb-edge pb-edge--{flow.kind}",
+            "constraint": None if _constrains(pb, flow, rank) else "false",
+        }
+        if gate is not None:
+            attrs["URL"] = links.href(links.GATES, page, gate.id)
+            if flow.kind == "promotion":
+                attrs["label"] = _label(gate.name, width=18)
+                attrs["fontcolor"] = TEXT
+        dot.edge(_node_id("component", flow.source), _node_id("component", flow.target), **attrs)
+    return dot.source()

@@ -1,0 +1,473 @@
+"""Every generated page of the site, its composition with hand-written chapters, and the nav.
+
+Pure: the playbook, the validator's issues and the hand-written Markdown come in, pages and the
+nav structure go out. The only impure step, Graphviz, is passed in as ``svg`` (DOT text to SVG
+text), so tests can hand in a stub.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from playbook.data.issues import Issue
+from playbook.data.loader import suggest
+from playbook.render import links
+from playbook.render.architecture import render_architecture
+from playbook.render.common import CHAPTER_SLOT, roles_in_order
+from playbook.render.dot import to_dot_use_case_pipeline
+from playbook.render.evaluation import render_tool_evaluation
+from playbook.render.gaps import render_gap_analysis
+from playbook.render.governance import render_controls, render_gates, render_traceability
+from playbook.render.home import audiences_from_docs, lifecycle_diagram, render_home
+from playbook.render.process import render_phase_page, render_process_overview
+from playbook.render.raci import (
+    matrix_is_split,
+    render_raci_index,
+    render_raci_matrix,
+    render_raci_rollup,
+)
+from playbook.render.reference import MODEL_SOURCE, render_data_reference
+from playbook.render.roles import render_role_page, render_roles_index
+from playbook.render.svg import diagram_html
+from playbook.render.tools import render_overlay, render_tool_catalog
+from playbook.render.usecases import render_use_case, render_use_cases_index
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+
+    from playbook.data.model import Playbook
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A generated page.
+
+    Attributes:
+        src_uri: Where the page sits among the docs (``people/roles/ml_engineer.md``).
+        title: The page title as plain text (the H1 of ``content``).
+        content: The Markdown, possibly holding :data:`CHAPTER_SLOT`.
+        edit_path: Repository path the page's edit button opens (its main data file).
+        chapter: Source URI of a hand-written chapter to merge in, when the data names one.
+        search: False to keep the page out of the search index (bulky matrices).
+        wide: True to hide the table of contents, leaving the width to a wide table.
+        owner: The role id that owns the page (see :func:`page_owner`).
+        updated_from: Repository paths the page is made from (folders too): it is dated by the
+            last commit among them and its chapter. Generated pages cross-reference every data
+            file, so by default the whole data folder.
+    """
+
+    src_uri: str
+    title: str
+    content: str
+    edit_path: str | None = None
+    chapter: str | None = None
+    search: bool = True
+    wide: bool = False
+    owner: str = ""
+    updated_from: tuple[str, ...] = ("data",)
+
+    def compose(self, chapter: str | None = None) -> str:
+        """The final Markdown, with ``chapter`` (hand-written Markdown) in the chapter slot.
+
+        A fully generated page turns macro rendering off: its text is already final and
+        data must never be read as Jinja. A composed page keeps macros on for the chapter and
+        wraps the generated parts in ``{% raw %}`` blocks (generated text never contains
+        ``{%``: the renderers escape it).
+        """
+        if chapter is None:
+            meta = "\n".join(["render_macros: false", *self._meta()])
+            body = self.content.replace(CHAPTER_SLOT, "")
+            return f"---\n{meta}\n---\n\n{body}"
+        front, chapter_body = split_front_matter(chapter)
+        chapter_body = _H1.sub("", chapter_body, count=1).strip()
+        content = self.content if CHAPTER_SLOT in self.content else _slot_after_note(self.content)
+        head, tail = content.split(CHAPTER_SLOT, 1)
+        # An owner the chapter names wins over the one the data gives the page.
+        lines = self._meta(owner="owner" not in _front_matter_keys(front), chapter=self.chapter)
+        meta = "\n".join([front, *lines] if front else lines)
+        return (
+            (f"---\n{meta}\n---\n\n" if meta else "")
+            + _raw(head)
+            + f"\n{chapter_body}\n\n"
+            + _raw(tail)
+        )
+
+    def _meta(self, *, owner: bool = True, chapter: str | None = None) -> list[str]:
+        """Front matter lines for the page's settings, its owner and what it is made from."""
+        lines = [] if self.search else ["search:", "  exclude: true"]
+        lines += ["hide:", "  - toc"] if self.wide else []
+        lines += [f"owner: {self.owner}"] if owner and self.owner else []
+        sources = [*self.updated_from, *([f"docs/{chapter}"] if chapter else [])]
+        return [*lines, f"updated_from: {json.dumps(sources)}"]
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.DOTALL)
+_OWNER = re.compile(r"^(owner:[ \t]*)(.*)$", re.MULTILINE)
+_H1 = re.compile(r"\A\s*#\s[^\n]*\n")
+_NOTE_END = "not this page.\n\n"
+
+
+def _front_matter_keys(front: str) -> set[str]:
+    try:
+        meta = yaml.safe_load(front) if front else None
+    except yaml.YAMLError:
+        return set()
+    return set(meta) if isinstance(meta, dict) else set()
+
+
+def split_front_matter(markdown: str) -> tuple[str, str]:
+    """``(front matter text without the fences, the rest)`` of a Markdown document."""
+    match = _FRONT_MATTER.match(markdown)
+    if not match:
+        return "", markdown
+    return match.group(1).strip(), markdown[match.end() :]
+
+
+def _raw(markdown: str) -> str:
+    return f"{{% raw %}}\n{markdown}\n{{% endraw %}}\n" if markdown.strip() else ""
+
+
+def _slot_after_note(content: str) -> str:
+    """Put the chapter slot after the 'generated from data' note (or at the end)."""
+    at = content.find(_NOTE_END)
+    if at < 0:
+        return content + "\n" + CHAPTER_SLOT
+    at += len(_NOTE_END)
+    return content[:at] + CHAPTER_SLOT + content[at:]
+
+
+def _title(content: str) -> str:
+    match = re.search(r"^# (.+)$", content, re.MULTILINE)
+    return match.group(1).strip() if match else ""
+
+
+def _page(
+    pb: Playbook,
+    src_uri: str,
+    content: str,
+    edit_key: str,
+    *,
+    chapter: str | None = None,
+    search: bool = True,
+    wide: bool = False,
+    owner: str | None = None,
+) -> Page:
+    return Page(
+        src_uri=src_uri,
+        title=_title(content),
+        content=content,
+        edit_path=pb.files.get(edit_key),
+        chapter=chapter,
+        search=search,
+        wide=wide,
+        owner=owner or page_owner(pb, edit_key),
+    )
+
+
+def page_owner(pb: Playbook, edit_key: str) -> str:
+    """The role that owns a page generated from the data file ``edit_key`` names.
+
+    Role and use-case pages are owned by their role and the use case's owner (their callers
+    say so). Any other page: the data file's entry in ``file_owners`` (data/playbook.yaml);
+    else, for a phase page, the role Accountable for most of the phase's tasks (the first in
+    roles.yaml on a tie); else the first of the playbook's ``owners``.
+    """
+    path = pb.files.get(edit_key, "").removeprefix("data/")
+    if path and path in pb.meta.file_owners:
+        return pb.meta.file_owners[path]
+    phase = next((p for p in pb.phases if f"phase:{p.id}" == edit_key), None)
+    if phase is not None:
+        counts = Counter(a for _, task in phase.tasks() for a in task.raci.accountable)
+        return max(pb.roles, key=lambda role: counts[role])
+    return pb.meta.owners[0]
+
+
+def check_page_owners(
+    pb: Playbook, docs: Mapping[str, str], chapters: Collection[str], folder: str = "docs"
+) -> list[Issue]:
+    """Hand-written pages name a known role as ``owner`` in their front matter.
+
+    A chapter merged into a generated page may leave it out: it takes the page's owner.
+
+    Args:
+        pb: The validated playbook.
+        docs: Hand-written pages, source URI to Markdown.
+        chapters: Source URIs of the pages merged into generated ones.
+        folder: The docs folder as the issues should name it.
+    """
+    found = []
+    for uri, markdown in sorted(docs.items()):
+        match = _FRONT_MATTER.match(markdown)
+        owner = _OWNER.search(match.group(1)) if match else None
+        file = f"{folder}/{uri}"
+        if owner is None:
+            if uri not in chapters:
+                message = "no owner: add 'owner: <role id>' to the page's front matter"
+                found.append(Issue(file, 1, 1, "error", "missing-owner", message))
+            continue
+        role = owner.group(2).strip().strip("'\"")
+        if role not in pb.roles:
+            line = 2 + match.group(1).count("\n", 0, owner.start())  # type: ignore[union-attr]
+            message = f"unknown owner role '{role}'{suggest(role, sorted(pb.roles))}"
+            column = len(owner.group(1)) + 1
+            found.append(Issue(file, line, column, "error", "unknown-ref", message))
+    return found
+
+
+def generated_pages(
+    pb: Playbook,
+    issues: Sequence[Issue],
+    svg: Callable[[str], str],
+    docs: Mapping[str, str] | None = None,
+) -> list[Page]:
+    """Every page generated from the playbook, in nav order.
+
+    Args:
+        pb: The validated playbook.
+        issues: The validator's issues (warnings are listed on the RACI roll-up).
+        svg: Turns DOT text into SVG text (``playbook.render.svg.render_svg``).
+        docs: Hand-written pages, source URI to Markdown (for the home page's audience cards).
+    """
+    docs = docs or {}
+    pages: list[Page] = [
+        _page(pb, links.ROLES, render_roles_index(pb, links.ROLES), "roles.yaml"),
+        *_raci_matrix_pages(pb),
+        _page(
+            pb,
+            links.RACI_ROLLUP,
+            render_raci_rollup(pb, links.RACI_ROLLUP, issues),
+            "roles.yaml",
+            search=False,
+            wide=True,
+        ),
+    ]
+    for role in roles_in_order(pb):
+        uri = links.role_page(role.id)
+        pages.append(
+            _page(pb, uri, render_role_page(pb, uri, role.id), "roles.yaml", owner=role.id)
+        )
+
+    overview = render_process_overview(pb, links.PROCESS, lifecycle_diagram(pb, links.PROCESS, svg))
+    # Overview pages draw on many files: the note lists them all, and no edit button picks one.
+    pages.append(_page(pb, links.PROCESS, overview, ""))
+    for phase in pb.phases:
+        uri = links.phase_page(phase.id)
+        pages.append(
+            _page(
+                pb,
+                uri,
+                render_phase_page(pb, uri, phase.id),
+                f"phase:{phase.id}",
+                chapter=phase.chapter,
+            )
+        )
+
+    pages.append(
+        _page(
+            pb,
+            links.USE_CASES,
+            render_use_cases_index(pb, links.USE_CASES),
+            "",
+        )
+    )
+    for use_case in pb.use_cases.values():
+        uri = links.use_case_page(use_case.id)
+        caption = f"The {use_case.title} pipeline: its lifecycle steps and stage gates."
+        diagram = diagram_html(svg(to_dot_use_case_pipeline(pb, use_case, uri)), caption)
+        content = render_use_case(pb, uri, use_case.id, diagram)
+        pages.append(_page(pb, uri, content, f"use_case:{use_case.id}", owner=use_case.owner))
+
+    pages += _technology_and_governance(pb, svg)
+    pages += [
+        Page(
+            links.DATA_REFERENCE,
+            "Data model reference",
+            render_data_reference(pb, links.DATA_REFERENCE),
+            edit_path=MODEL_SOURCE,
+            owner=page_owner(pb, ""),
+            updated_from=(MODEL_SOURCE,),
+        ),
+    ]
+
+    available = {p.src_uri for p in pages} | set(docs)
+    home = render_home(
+        pb,
+        links.HOME,
+        lifecycle_diagram(pb, links.HOME, svg),
+        audiences_from_docs(docs),
+        available,
+    )
+    return [_page(pb, links.HOME, home, "playbook.yaml"), *pages]
+
+
+def _raci_matrix_pages(pb: Playbook) -> list[Page]:
+    """The RACI matrix: one page, or an index and one page per phase when it is too big."""
+    if not matrix_is_split(pb):
+        matrix = render_raci_matrix(pb, links.RACI_MATRIX)
+        return [_page(pb, links.RACI_MATRIX, matrix, "roles.yaml", search=False, wide=True)]
+    pages = [_page(pb, links.RACI_MATRIX, render_raci_index(pb, links.RACI_MATRIX), "roles.yaml")]
+    for phase in pb.phases:
+        uri = links.raci_phase_page(phase.id)
+        matrix = render_raci_matrix(pb, uri, phase.id)
+        pages.append(_page(pb, uri, matrix, f"phase:{phase.id}", search=False, wide=True))
+    return pages
+
+
+def _technology_and_governance(pb: Playbook, svg: Callable[[str], str]) -> list[Page]:
+    """The technology and governance pages."""
+    return [
+        _page(pb, links.TOOLS, render_tool_catalog(pb, links.TOOLS), "tools.yaml"),
+        _page(
+            pb,
+            links.OVERLAY,
+            render_overlay(pb, links.OVERLAY),
+            "tools.yaml",
+            search=False,
+            wide=True,
+        ),
+        _page(
+            pb,
+            links.ARCHITECTURE,
+            render_architecture(pb, links.ARCHITECTURE, svg),
+            "architecture.yaml",
+        ),
+        _page(
+            pb,
+            links.GAP_ANALYSIS,
+            render_gap_analysis(pb, links.GAP_ANALYSIS),
+            "gap_analysis.yaml",
+        ),
+        _page(
+            pb,
+            links.TOOL_EVALUATION,
+            render_tool_evaluation(pb, links.TOOL_EVALUATION),
+            "tool_evaluation.yaml",
+        ),
+        _page(pb, links.GATES, render_gates(pb, links.GATES), "gates.yaml"),
+        _page(pb, links.CONTROLS, render_controls(pb, links.CONTROLS), "controls.yaml"),
+        # A cross-reference matrix of the controls page: bulky, and nothing in it to search for.
+        _page(
+            pb,
+            links.TRACEABILITY,
+            render_traceability(pb, links.TRACEABILITY),
+            "controls.yaml",
+            search=False,
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Navigation
+# --------------------------------------------------------------------------------------------
+
+#: Top-level nav sections: label, then the folders (or single pages) they hold, in order.
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("People", ("people/",)),
+    ("Process", ("process/",)),
+    ("Use cases", ("use-cases/",)),
+    ("Technology", ("technology/",)),
+    ("Governance", ("governance/",)),
+    ("Guides", ("audiences/", "leadership/", "glossary.md", "about/", "reference/")),
+)
+
+
+#: Folders whose pages form a sub-section of their section's nav, with its label.
+SUB_SECTIONS: dict[str, str] = {
+    "people/raci/": "RACI matrix by phase",
+    "people/roles/": "Role pages",
+}
+
+
+def _index_first(uris: Iterable[str]) -> list[str]:
+    return sorted(uris, key=lambda u: (posixpath.basename(u) != "index.md", u))
+
+
+def build_nav(pages: Sequence[Page], hand_written: Iterable[str]) -> list[Any]:
+    """The site nav: generated pages in their order, hand-written pages placed by folder.
+
+    Entries are bare source URIs, so MkDocs takes each title from the page's rendered (and
+    escaped) H1. In each folder an ``index.md`` comes first (it becomes the section's page),
+    then the generated pages, then the hand-written ones by name; role pages and the pages of a
+    split RACI matrix get their own sub-sections (:data:`SUB_SECTIONS`). Pages outside the
+    known folders go to the end of Guides, so the nav leaves none out.
+    """
+    generated = [p.src_uri for p in pages]
+    written = sorted(set(hand_written) - set(generated))
+    everything = generated + written
+    nav: list[Any] = [{"Home": links.HOME}] if links.HOME in everything else []
+    placed = {links.HOME}
+    for label, folders in SECTIONS:
+        items: list[Any] = []
+        for folder in folders:
+            ours = [
+                u
+                for u in everything
+                if (u == folder if folder.endswith(".md") else u.startswith(folder))
+                and u not in placed
+            ]
+            placed.update(ours)
+            index = [u for u in ours if u == f"{folder}index.md"]
+            nested = {
+                sub: [u for u in ours if u.startswith(sub)]
+                for sub in SUB_SECTIONS
+                if sub.startswith(folder)
+            }
+            apart = set(index).union(*nested.values())
+            rest = [u for u in generated if u in ours and u not in apart]
+            rest += [u for u in written if u in ours and u not in apart and u not in rest]
+            items += index + rest
+            items += [{SUB_SECTIONS[sub]: uris} for sub, uris in nested.items() if uris]
+        if label == SECTIONS[-1][0]:
+            leftovers = [u for u in written if u not in placed]
+            placed.update(leftovers)
+            items += leftovers
+        if items:
+            nav.append({label: items})
+    return nav
+
+
+# --------------------------------------------------------------------------------------------
+# Site settings
+# --------------------------------------------------------------------------------------------
+
+
+def data_dir(config_file: str | Path, extra: Mapping[str, Any]) -> Path:
+    """The playbook's data folder: ``extra.playbook_data`` (default ``data``) next to mkdocs.yml."""
+    return Path(config_file).parent / str(extra.get("playbook_data") or "data")
+
+
+def source_path(name: str, config_file: str | Path, extra: Mapping[str, Any], docs: str) -> Path:
+    """Where a path of :attr:`Page.updated_from` is on disk.
+
+    ``data`` and ``data/...`` are in the data folder, ``docs/...`` in the docs folder
+    (``docs``), anything else next to mkdocs.yml: the folders may be configured elsewhere.
+    """
+    head, _, rest = name.partition("/")
+    if head == "data":
+        return data_dir(config_file, extra) / rest
+    if head == "docs":
+        return Path(docs) / rest
+    return Path(config_file).parent / name
+
+
+def diagram_cache_dir(config_file: str | Path) -> Path:
+    """Where rendered diagrams are cached, next to mkdocs.yml."""
+    return Path(config_file).parent / ".cache" / "diagrams"
+
+
+def edit_uri_of(page: Page, chapter_uri: str | None) -> str | None:
+    """The path, relative to the docs folder in the repository, that the edit button opens.
+
+    A composed page opens its hand-written chapter; a generated one its main data file.
+    """
+    if chapter_uri is not None:
+        return chapter_uri
+    return f"../{page.edit_path}" if page.edit_path else None

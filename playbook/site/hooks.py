@@ -1,0 +1,180 @@
+"""MkDocs hooks: check the playbook data, then add the generated pages and the nav.
+
+Module-level ``on_*`` functions only, and no state: the loader memoizes the playbook on the data
+files' modification times, so each hook simply asks for it again.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File
+
+from playbook.site import rebuild_cache
+from playbook.data.issues import errors, format_text, warnings
+from playbook.data.loader import LoadResult, load_playbook
+from playbook.render.pages import (
+    build_nav,
+    check_page_owners,
+    data_dir,
+    diagram_cache_dir,
+    edit_uri_of,
+    generated_pages,
+    source_path,
+)
+from playbook.render.printing import print_ready
+from playbook.render import links
+from playbook.render.svg import (
+    DiagramError,
+    cache_hit_count,
+    render_count,
+    render_svg,
+    reset_render_count,
+)
+from playbook.site.revisions import revision_time, source_date_epoch
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+log = get_plugin_logger(__name__)
+
+
+def _load(config: MkDocsConfig) -> LoadResult:
+    result = load_playbook(data_dir(config.config_file_path, config.extra))
+    if result.playbook is None or errors(result.issues):
+        raise PluginError(
+            "The playbook data has errors; fix them (or run 'playbook validate'):\n"
+            + format_text(result.issues)
+        )
+    return result
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Load and check the data; take the repository and edit links from data/playbook.yaml."""
+    result = _load(config)
+    for issue in warnings(result.issues):
+        # Validator warnings never fail the build; the RACI health report lists them.
+        log.info("%s", issue)
+    meta = result.playbook.meta  # type: ignore[union-attr]
+    config["repo_url"] = meta.repo_url
+    config["repo_name"] = urlsplit(meta.repo_url).path.strip("/") or meta.repo_url
+    config["edit_uri"] = f"edit/{meta.edit_branch}/docs/"
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add every generated page, merging hand-written chapters into theirs; set the nav."""
+    result = _load(config)
+    playbook = result.playbook
+    assert playbook is not None  # _load raised otherwise
+    written = {f.src_uri: f for f in files.documentation_pages() if f.generated_by is None}
+    docs = {uri: f.content_string for uri, f in written.items()}
+    svg = functools.partial(render_svg, cache_dir=diagram_cache_dir(config.config_file_path))
+    try:
+        pages = generated_pages(playbook, result.issues, svg, docs)
+    except DiagramError as exc:
+        raise PluginError(str(exc)) from exc
+    chapters = {page.chapter for page in pages if page.chapter}
+    folder = Path(config.docs_dir).name
+    if bad_owners := check_page_owners(playbook, docs, chapters, folder):
+        raise PluginError("Pages without a known owner:\n" + format_text(bad_owners))
+    for page in pages:
+        chapter_uri = page.chapter or page.src_uri
+        if page.chapter and page.chapter not in written:
+            raise PluginError(
+                f"{page.edit_path}: chapter '{page.chapter}' is not in the docs folder "
+                f"({config.docs_dir})"
+            )
+        chapter = written.pop(chapter_uri, None)
+        for uri in dict.fromkeys((chapter_uri, page.src_uri)):
+            if (old := files.get_file_from_path(uri)) is not None:
+                files.remove(old)
+        content = page.compose(chapter.content_string if chapter else None)
+        new = File.generated(config, page.src_uri, content=content)
+        new.edit_uri = edit_uri_of(page, chapter_uri if chapter else None)
+        files.append(new)
+    config["nav"] = build_nav(pages, written)
+    return files
+
+
+def on_page_content(html: str, page: Page, **kwargs: object) -> str:
+    """Fit the copy of the page that print-site keeps (``page.html``) into the print page."""
+    if isinstance(getattr(page, "html", None), str):
+        page.html = print_ready(page.html, page.url)  # type: ignore[attr-defined]
+    return html
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
+    """Date generated pages by their sources' last commit, undated ones by SOURCE_DATE_EPOCH.
+
+    The date plugin gives both the build time (see playbook/site/revisions.py); its formatting is kept.
+    """
+    dates: Any = config.plugins.get("git-revision-date-localized")
+    if dates is None or "git_revision_date_localized" not in page.meta:
+        return markdown
+    if page.file.generated_by is not None:
+        sources = page.meta.get("updated_from") or ["data"]
+        paths = [
+            source_path(s, config.config_file_path, config.extra, config.docs_dir) for s in sources
+        ]
+        stamp = revision_time(paths)
+    elif not page.meta.get("git_revision_date_localized_hash"):
+        stamp = source_date_epoch()
+    else:
+        return markdown
+    if stamp is not None:
+        locale = page.meta.get("locale") or dates.config["locale"]
+        formats = dates.util.get_date_formats_for_timestamp(stamp, locale=locale, add_spans=True)
+        page.meta["git_revision_date_localized"] = formats[dates.config["type"]]
+    return markdown
+
+
+def on_page_context(
+    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation, **kwargs: Any
+) -> dict[str, Any]:
+    """Give the page template the owning role: its name and its page's URL."""
+    playbook = _load(config).playbook
+    role = playbook.roles.get(str(page.meta.get("owner"))) if playbook else None
+    if role is not None:
+        uri = links.role_page(role.id)
+        target = next((p for p in nav.pages if p.file.src_uri == uri), None)
+        context["page_owner"] = {"name": role.name, "url": target.url if target else None}
+    return context
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Under ``mkdocs serve``, let rebuilds reuse unchanged pages' HTML (playbook.site.rebuild_cache)."""
+    if command == "serve":
+        rebuild_cache.enable()
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    """Start counting this build's diagrams (``mkdocs serve`` builds many in one process)."""
+    reset_render_count()
+
+
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    """Under ``mkdocs serve``, convert the page only if its Markdown changed since last time."""
+    if rebuild_cache.enabled():
+        page.render = functools.partial(rebuild_cache.render_page, page)  # type: ignore[method-assign]
+    return page
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """Under ``mkdocs serve``, compile each theme template once, not once per rebuild."""
+    rebuild_cache.use_template_cache(env)
+    return env
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Say how many diagrams Graphviz drew and how many came from the cache (benchmarks read it)."""
+    log.info("diagrams: %d rendered, %d cached", render_count(), cache_hit_count())

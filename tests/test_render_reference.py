@@ -6,6 +6,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
+from playbook.data import kinds
 from playbook.data import model as m
 from playbook.data.loader import load_uncached
 from playbook.render.reference import EXAMPLES, anchor, render_data_reference, type_name
@@ -20,16 +21,16 @@ def fixture_reference() -> str:
     return render_data_reference(result.playbook, "reference/data-model.md")
 
 
-@pytest.mark.parametrize("pattern", list(m.FILE_MODELS))
+@pytest.mark.parametrize("pattern", list(kinds.file_models()))
 def test_each_data_file_has_a_section_and_a_valid_example(reference: str, pattern: str) -> None:
     assert f"## `data/{pattern}`" in reference
     example = yaml.safe_load(EXAMPLES[pattern])
-    m.FILE_MODELS[pattern].model_validate(example)
+    kinds.file_models()[pattern].model_validate(example)
 
 
 def _models() -> list[type[BaseModel]]:
     seen: list[type[BaseModel]] = []
-    pending: list[type] = list(m.FILE_MODELS.values())
+    pending: list[type] = list(kinds.file_models().values())
     while pending:
         current = pending.pop()
         if current in seen or not issubclass(current, BaseModel):

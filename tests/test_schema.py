@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 
 from playbook.cli.commands import cli
-from playbook.cli.schema import SCHEMA_NAMES, json_schemas, modeline, stale_schemas
-from playbook.data.loader import data_files, model_for
-from playbook.data.model import FILE_MODELS
+from playbook.cli.schema import json_schemas, modeline, schema_names, stale_schemas
+from playbook.data import kinds
+from playbook.data.loader import canonical_name, data_files
 from tests.helpers import DATA, INVALID, VALID, broken_copy, load_cases, read_yaml
 
 if TYPE_CHECKING:
@@ -38,9 +38,9 @@ FILE_IDS = [path.relative_to(DATA.parent).as_posix() for path, _ in FILES]
 
 
 def _schema_for(relative: str) -> dict[str, Any]:
-    model = model_for(relative)
-    pattern = next(p for p, m in FILE_MODELS.items() if m is model)
-    return json.loads(json_schemas()[SCHEMA_NAMES[pattern]])  # type: ignore[no-any-return]
+    pattern = kinds.pattern_of(canonical_name(relative))
+    assert pattern is not None, relative
+    return json.loads(json_schemas()[kinds.schema_name(pattern)])  # type: ignore[no-any-return]
 
 
 def _as_json(value: Any) -> Any:
@@ -54,8 +54,8 @@ def _as_json(value: Any) -> Any:
 
 
 def test_there_is_one_schema_per_data_file_kind() -> None:
-    assert set(SCHEMA_NAMES.values()) <= set(json_schemas())
-    assert len(set(SCHEMA_NAMES.values())) == len(FILE_MODELS)
+    assert set(schema_names().values()) <= set(json_schemas())
+    assert len(set(schema_names().values())) == len(kinds.file_models())
 
 
 def test_committed_schemas_match_the_model() -> None:

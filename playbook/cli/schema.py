@@ -5,32 +5,29 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from playbook.data.model import FILE_MODELS
+from playbook.data import kinds
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-#: Schema file name for each data-file pattern.
-SCHEMA_NAMES: dict[str, str] = {
-    pattern: pattern.replace("lifecycle/*.yaml", "phase.yaml")
-    .replace("use_cases/*.yaml", "use_case.yaml")
-    .removesuffix(".yaml")
-    + ".schema.json"
-    for pattern in FILE_MODELS
-}
+
+def schema_names() -> dict[str, str]:
+    """Schema file name for each data-file pattern of the kind registry."""
+    return {pattern: kinds.schema_name(pattern) for pattern in kinds.file_models()}
 
 
 def json_schemas() -> dict[str, str]:
     """Schema file name to its JSON text, for every data file kind."""
     out: dict[str, str] = {}
-    for pattern, model in FILE_MODELS.items():
+    for pattern, model in kinds.file_models().items():
         schema = model.model_json_schema(mode="validation", by_alias=True)
+        name = kinds.schema_name(pattern)
         schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": SCHEMA_NAMES[pattern],
+            "$id": name,
             **schema,
         }
-        out[SCHEMA_NAMES[pattern]] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+        out[name] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     from playbook.cli.export import export_schema
 
     out["export.schema.json"] = json.dumps(export_schema(), indent=2, sort_keys=True) + "\n"
@@ -39,12 +36,13 @@ def json_schemas() -> dict[str, str]:
 
 def modeline(relative: str) -> str:
     """The ``# yaml-language-server`` line a data file at ``relative`` should start with."""
-    from playbook.data.loader import model_for
+    from playbook.data.loader import canonical_name
 
-    model = model_for(relative)
-    pattern = next(p for p, m in FILE_MODELS.items() if m is model)
+    pattern = kinds.pattern_of(canonical_name(relative))
+    if pattern is None:
+        raise ValueError(f"no data model for '{relative}'")
     up = "../" * relative.count("/")
-    return f"# yaml-language-server: $schema={up}schema/{SCHEMA_NAMES[pattern]}"
+    return f"# yaml-language-server: $schema={up}schema/{kinds.schema_name(pattern)}"
 
 
 def write_schemas(out_dir: Path) -> list[Path]:

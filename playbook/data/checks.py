@@ -8,10 +8,15 @@ at ``data/FILE.yaml:LINE:COL``.
 from __future__ import annotations
 
 import re
+import types
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
-from playbook.data.loader import suggest
+from pydantic import BaseModel
+
+from playbook.data import kinds
+from playbook.data.issues import suggest
+from playbook.data.model import Ref
 from playbook.data.sourcemap import Loc, SourceMap
 
 if TYPE_CHECKING:
@@ -38,10 +43,9 @@ class Locator:
                 self._task_prefix[id(task)] = (file, ("sub_phases", sub.id, "tasks", task.id))
 
     def file_of(self, kind: str, key: str = "") -> str:
-        """The data file holding a record of ``kind``."""
-        if kind in {"phase", "use_case"}:
-            return self.playbook.files[f"{kind}:{key}"]
-        return self.playbook.files[kind]
+        """The data file holding a record of ``kind`` (a kind name), or a data file by name."""
+        found = next((k for k in kinds.top_level() if k.name == kind), None)
+        return self.playbook.files[found.file_key(key) if found else kind]
 
     def issue(self, file: str, loc: Loc, code: str, message: str, severity: str = "error") -> Issue:
         """An issue at ``loc`` in ``file``."""
@@ -139,122 +143,73 @@ def check_unique_ids(pb: Playbook, where: Locator) -> list[Issue]:
 
 
 def check_references(pb: Playbook, where: Locator) -> list[Issue]:
-    """Every id a record refers to exists, with a suggestion for near misses."""
-    roles, tools, gates = pb.roles.keys(), pb.tools.keys(), pb.gates.keys()
-    controls, components = pb.controls.keys(), pb.components.keys()
-    tasks = {t.id for _, _, t in pb.tasks()}
-    phases = {p.id for p in pb.phases}
+    """Every id a record refers to exists, with a suggestion for near misses.
+
+    A reference is a field (or mapping key) marked ``Ref("kind")`` in the model; every record
+    of every top-level kind in the registry is walked, nested records included.
+    """
+    known: dict[str, Collection[str]] = {}
+
+    def ids(kind: str) -> Collection[str]:
+        if kind not in known:
+            known[kind] = kinds.index(pb, kind).keys()
+        return known[kind]
+
     found: list[Issue] = []
-
-    meta = where.file_of("playbook.yaml")
-    found += _refs(where, meta, ("owners",), "role", pb.meta.owners, roles)
-    data_files = {f.removeprefix("data/") for f in pb.files.values()}
-    for name, owner in pb.meta.file_owners.items():
-        found += _ref(where, meta, ("file_owners", name), "data file", name, data_files)
-        found += _ref(where, meta, ("file_owners", name), "role", owner, roles)
-    for i, rule in enumerate(pb.meta.rules.separation_of_duties):
-        loc: Loc = ("rules", "separation_of_duties", i)
-        found += _ref(where, meta, (*loc, "role"), "role", rule.role, roles)
-        found += _refs(where, meta, (*loc, "phases"), "phase", rule.phases, phases)
-
-    for _, _, task in pb.tasks():
-        file, loc = where.task(task)
-        for letter in ("R", "S", "C", "I"):
-            found += _refs(
-                where, file, (*loc, "raci", letter), "role", getattr(task.raci, letter), roles
-            )
-        a_loc = (*loc, "raci", "A")
-        if isinstance(task.raci.A, str):
-            found += _ref(where, file, a_loc, "role", task.raci.A, roles)
-        else:
-            found += _refs(where, file, a_loc, "role", task.raci.A, roles)
-        found += _refs(where, file, (*loc, "tools"), "tool", task.tools, tools)
-        found += _refs(where, file, (*loc, "gates"), "gate", task.gates, gates)
-        found += _refs(where, file, (*loc, "controls"), "control", task.controls, controls)
-
-    file = where.file_of("tools.yaml")
-    for tool in pb.tools.values():
-        found += _ref(
-            where, file, ("tools", tool.id, "category"), "category", tool.category, pb.categories
-        )
-        found += _ref(where, file, ("tools", tool.id, "owner"), "role", tool.owner, roles)
-
-    file = where.file_of("gates.yaml")
-    for gate in pb.gates.values():
-        found += _ref(where, file, ("gates", gate.id, "task"), "task", gate.task, tasks)
-        found += _refs(where, file, ("gates", gate.id, "approvers"), "role", gate.approvers, roles)
-
-    file = where.file_of("controls.yaml")
-    for control in pb.controls.values():
-        loc = ("controls", control.id)
-        found += _ref(where, file, (*loc, "source"), "source", control.source, pb.sources)
-        at = control.enforced_at
-        found += _refs(where, file, (*loc, "enforced_at", "gates"), "gate", at.gates, gates)
-        found += _refs(where, file, (*loc, "enforced_at", "tasks"), "task", at.tasks, tasks)
-        found += _refs(
-            where, file, (*loc, "enforced_at", "components"), "component", at.components, components
-        )
-
-    file = where.file_of("architecture.yaml")
-    for comp in pb.components.values():
-        found += _refs(where, file, ("components", comp.id, "tools"), "tool", comp.tools, tools)
-        found += _ref(
-            where,
-            file,
-            ("components", comp.id, "environment"),
-            "environment",
-            comp.environment,
-            pb.environments,
-        )
-    for flow in pb.flows.values():
-        loc = ("flows", flow.id)
-        found += _ref(where, file, (*loc, "from"), "component", flow.source, components)
-        found += _ref(where, file, (*loc, "to"), "component", flow.target, components)
-        if flow.gate is not None:
-            found += _ref(where, file, (*loc, "gate"), "gate", flow.gate, gates)
-
-    file = where.file_of("gap_analysis.yaml")
-    for cap in pb.capabilities.values():
-        for i, rec in enumerate(cap.recommendations):
-            found += _refs(
-                where,
-                file,
-                ("capabilities", cap.id, "recommendations", i, "tools"),
-                "tool",
-                rec.tools,
-                tools,
-            )
-
-    file = where.file_of("tool_evaluation.yaml")
-    for ev in pb.evaluations.values():
-        loc = ("evaluations", ev.id)
-        found += _ref(where, file, (*loc, "category"), "category", ev.category, pb.categories)
-        for tool_id, cand in ev.candidates.items():
-            found += _ref(where, file, (*loc, "candidates", tool_id), "tool", tool_id, tools)
-            for crit in cand.scores:
+    for kind in kinds.top_level():
+        for _, located in kinds.locate(pb, kind):
+            for loc, ref, value in _references(located.record, located.loc):
                 found += _ref(
-                    where,
-                    file,
-                    (*loc, "candidates", tool_id, "scores", crit),
-                    "criterion",
-                    crit,
-                    pb.criteria,
+                    where, located.file, loc, ref.kind.replace("_", " "), value, ids(ref.kind)
                 )
-
-    for uc in pb.use_cases.values():
-        file = where.file_of("use_case", uc.id)
-        found += _ref(where, file, ("owner",), "role", uc.owner, roles)
-        found += _refs(where, file, ("owner_roles",), "role", uc.owner_roles, roles)
-        for i, step in enumerate(uc.pipeline):
-            found += _ref(where, file, ("pipeline", i, "task"), "task", step.task, tasks)
-            found += _refs(where, file, ("pipeline", i, "tools"), "tool", step.tools, tools)
-        found += _refs(where, file, ("gates",), "gate", uc.gates, gates)
-        for i, risk in enumerate(uc.risks):
-            found += _refs(
-                where, file, ("risks", i, "controls"), "control", risk.controls, controls
-            )
-        found += _refs(where, file, ("components",), "component", uc.components, components)
+    meta = where.file_of("playbook.yaml")
+    data_files = {f.removeprefix("data/") for f in pb.files.values()}
+    for name in pb.meta.file_owners:
+        found += _ref(where, meta, ("file_owners", name), "data file", name, data_files)
     return found
+
+
+def _references(record: BaseModel, loc: Loc) -> Iterable[tuple[Loc, Ref, str]]:
+    """Every (key path, marker, id) of a ``Ref``-marked value in ``record``, nested ones too."""
+    for name, info in type(record).model_fields.items():
+        value = getattr(record, name)
+        yield from _walk(value, info.annotation, info.metadata, (*loc, info.alias or name))
+
+
+def _base(annotation: Any) -> type:
+    """The runtime type a value of ``annotation`` has (``list`` for ``list[X]``)."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    base = get_origin(annotation) or annotation
+    return base if isinstance(base, type) else object
+
+
+def _walk(
+    value: Any, annotation: Any, metadata: list[Any], loc: Loc
+) -> Iterable[tuple[Loc, Ref, str]]:
+    while get_origin(annotation) is Annotated:
+        metadata = [*metadata, *annotation.__metadata__]
+        annotation = get_args(annotation)[0]
+    if value is None:
+        return
+    ref = next((item for item in metadata if isinstance(item, Ref)), None)
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        options = [a for a in get_args(annotation) if a is not type(None)]
+        shaped = [a for a in options if isinstance(value, _base(a))]
+        yield from _walk(value, (shaped or options)[0], metadata, loc)
+    elif ref is not None and isinstance(value, str | int):
+        yield loc, ref, str(value)
+    elif isinstance(value, BaseModel):
+        yield from _references(value, loc)
+    elif origin is list and isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, get_args(annotation)[0], [], (*loc, index))
+    elif origin is dict and isinstance(value, dict):
+        key_type, value_type = get_args(annotation)
+        for key, item in value.items():
+            yield from _walk(key, key_type, [], (*loc, key))
+            yield from _walk(item, value_type, [], (*loc, key))
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Literal
@@ -59,3 +60,9 @@ def format_text(issues: Iterable[Issue]) -> str:
 def format_json(issues: Iterable[Issue]) -> str:
     """A JSON list of ``{file, line, column, severity, code, message}``."""
     return json.dumps([asdict(i) for i in sorted(issues)], indent=2)
+
+
+def suggest(name: str, candidates: list[str]) -> str:
+    """`` (did you mean 'x'?)`` when a close candidate exists, else ''."""
+    match = difflib.get_close_matches(str(name), candidates, n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""

@@ -6,8 +6,6 @@ CLI of one build share a single parsed model.
 
 from __future__ import annotations
 
-import difflib
-import fnmatch
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +13,10 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from playbook.data.issues import Issue, errors
-from playbook.data.model import FILE_MODELS, Playbook
+from playbook.data import kinds
+from playbook.data.checks import check_playbook
+from playbook.data.issues import Issue, errors, suggest
+from playbook.data.model import Keyed, Playbook
 from playbook.data.sourcemap import Loc, SourceMap, load_yaml, lookup
 
 
@@ -46,18 +46,12 @@ def canonical_name(relative: str) -> str:
 
 def model_for(relative: str) -> type[BaseModel] | None:
     """The model that validates the data file at ``relative`` (a POSIX path), if any."""
-    name = canonical_name(relative)
-    for pattern, model in FILE_MODELS.items():
-        # fnmatch's '*' also matches '/', so a sub-folder must not pass for the folder itself
-        if name.count("/") == pattern.count("/") and fnmatch.fnmatchcase(name, pattern):
-            return model
-    return None
+    pattern = kinds.pattern_of(canonical_name(relative))
+    return kinds.file_models()[pattern] if pattern else None
 
 
 def keyed_id_issues(record: BaseModel, source: SourceMap, loc: Loc = ()) -> list[Issue]:
     """Issues for an ``id:`` written inside a keyed record that differs from its mapping key."""
-    from playbook.data.model import Keyed
-
     found: list[Issue] = []
     for name, field in type(record).model_fields.items():
         value = getattr(record, name)
@@ -124,12 +118,6 @@ def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def suggest(name: str, candidates: list[str]) -> str:
-    """`` (did you mean 'x'?)`` when a close candidate exists, else ''."""
-    match = difflib.get_close_matches(str(name), candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
-
-
 def _dotted(loc: Loc) -> str:
     return ".".join(str(p) for p in loc)
 
@@ -176,7 +164,7 @@ def _read_file(path: Path, relative: str) -> tuple[SourceMap, BaseModel | None]:
                     (),
                     "unknown-file",
                     f"no data model for '{relative}'; expected one of "
-                    + ", ".join(sorted(FILE_MODELS)),
+                    + ", ".join(sorted(kinds.file_models())),
                 )
             )
         return source, None
@@ -193,99 +181,88 @@ def _read_file(path: Path, relative: str) -> tuple[SourceMap, BaseModel | None]:
 
 
 def _assemble(records: dict[str, BaseModel], names: dict[str, str]) -> Playbook | None:
-    """Combine the per-file models into one Playbook (None if a required file is missing)."""
-    from playbook.data import model as m
+    """Combine the per-file models into one Playbook, a field per top-level kind of the registry.
 
-    def single(name: str, kind: type[BaseModel]) -> Any:
-        rec = records.get(name)
-        return rec if isinstance(rec, kind) else None
-
-    meta = single("playbook.yaml", m.PlaybookMeta)
-    roles = single("roles.yaml", m.RolesFile)
-    tools = single("tools.yaml", m.ToolsFile)
-    gates = single("gates.yaml", m.GatesFile)
-    controls = single("controls.yaml", m.ControlsFile)
-    arch = single("architecture.yaml", m.ArchitectureFile)
-    gaps = single("gap_analysis.yaml", m.GapAnalysisFile)
-    evals = single("tool_evaluation.yaml", m.ToolEvaluationFile)
-    if None in (meta, roles, tools, gates, controls, arch, gaps, evals):
-        return None
-    phases = sorted(
-        (r for r in records.values() if isinstance(r, m.Phase)), key=lambda p: (p.order, p.id)
-    )
-    use_cases = sorted(
-        (r for r in records.values() if isinstance(r, m.UseCase)), key=lambda u: u.id
-    )
-    files = {name: f"data/{names[name]}" for name in records if "/" not in name}
-    for name, rec in records.items():
-        if isinstance(rec, m.Phase):
-            files[f"phase:{rec.id}"] = f"data/{names[name]}"
-        elif isinstance(rec, m.UseCase):
-            files[f"use_case:{rec.id}"] = f"data/{names[name]}"
-    return m.Playbook(
-        meta=meta,
-        roles=roles.roles,
-        phases=phases,
-        categories=tools.categories,
-        tools=tools.tools,
-        gates=gates.gates,
-        sources=controls.sources,
-        controls=controls.controls,
-        environments=arch.environments,
-        components=arch.components,
-        flows=arch.flows,
-        maturity_levels=gaps.maturity_levels,
-        capabilities=gaps.capabilities,
-        criteria=evals.criteria,
-        evaluations=evals.evaluations,
-        use_cases={u.id: u for u in use_cases},
-        files=files,
-    )
+    Returns None if a required file is missing. ``files`` maps each single data file's name,
+    and ``<kind>:<id>`` for each record that is a file of its own, to its path.
+    """
+    fields: dict[str, Any] = {}
+    files = {name: f"data/{names[name]}" for name in records if kinds.pattern_of(name) == name}
+    for kind in kinds.top_level():
+        if not kind.per_file:
+            record = records.get(kind.file)
+            if not isinstance(record, kind.file_model):
+                return None
+            fields[kind.plural] = getattr(record, kind.key) if kind.key else record
+            continue
+        found = sorted(
+            (
+                (rec, name)
+                for name, rec in records.items()
+                if kinds.pattern_of(name) == kind.file and isinstance(rec, kind.file_model)
+            ),
+            key=lambda pair: (getattr(pair[0], kind.order_by, 0), getattr(pair[0], "id", "")),
+        )
+        for rec, name in found:
+            files[kind.file_key(getattr(rec, "id", ""))] = f"data/{names[name]}"
+        playbook_class = kinds.playbook_class()
+        is_list = get_origin(playbook_class.model_fields[kind.plural].annotation) is list
+        values = [rec for rec, _ in found]
+        fields[kind.plural] = values if is_list else {getattr(r, "id", ""): r for r in values}
+    return kinds.playbook_class()(**fields, files=files)
 
 
 def _check_file_ids(
     records: dict[str, BaseModel], sources: dict[str, SourceMap], names: dict[str, str]
 ) -> None:
-    """Report phase and use-case ids used by two files, which would make one replace the other.
+    """Report ids of records that are files of their own (phases, use cases) used twice.
 
     Checked here rather than in :mod:`playbook.data.checks` because the assembled playbook keys
     these records (and their files) by id, so the second one would already be lost.
     """
-    from playbook.data import model as m
-
+    per_file = {kind.file: kind for kind in kinds.top_level() if kind.per_file}
     seen: dict[tuple[str, str], str] = {}
     for relative, record in sorted(records.items()):
-        if not isinstance(record, m.Phase | m.UseCase):
+        kind = per_file.get(kinds.pattern_of(relative) or "")
+        if kind is None:
             continue
-        kind = "phase" if isinstance(record, m.Phase) else "use-case"
-        first = seen.setdefault((kind, record.id), relative)
+        record_id = str(getattr(record, "id", ""))
+        first = seen.setdefault((kind.name, record_id), relative)
         if first != relative:
             source = sources[f"data/{names[relative]}"]
             source.issues.append(
                 source.issue(
                     ("id",),
                     "duplicate-id",
-                    f"{kind} id '{record.id}' is also used in data/{names[first]}",
+                    f"{kind.noun} id '{record_id}' is also used in data/{names[first]}",
                 )
             )
 
 
-REQUIRED_FILES = (
-    "playbook.yaml",
-    "roles.yaml",
-    "tools.yaml",
-    "gates.yaml",
-    "controls.yaml",
-    "architecture.yaml",
-    "gap_analysis.yaml",
-    "tool_evaluation.yaml",
-)
+def _missing_files(present: set[str]) -> list[Issue]:
+    """An issue for each single data file that is missing, and for a folder with no file."""
+    found = []
+    for pattern in kinds.file_models():
+        if "*" not in pattern:
+            if f"data/{pattern}" not in present:
+                found.append(
+                    Issue(
+                        f"data/{pattern}", 1, 1, "error", "missing-file", "required file is missing"
+                    )
+                )
+            continue
+        kind = next(k for k in kinds.top_level() if k.file == pattern)
+        folder = pattern.rsplit("/", 1)[0]
+        if kind.required and not any(
+            kinds.pattern_of(n.removeprefix("data/")) == pattern for n in present
+        ):
+            message = f"no {folder} {kind.noun} files found"
+            found.append(Issue(f"data/{folder}", 1, 1, "error", "missing-file", message))
+    return found
 
 
 def load_uncached(data_dir: Path) -> LoadResult:
     """Load, validate and check the playbook under ``data_dir`` (no memoization)."""
-    from playbook.data.checks import check_playbook
-
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         issue = Issue(str(data_dir), 1, 1, "error", "io", "data folder not found")
@@ -304,16 +281,7 @@ def load_uncached(data_dir: Path) -> LoadResult:
             names[canonical_name(relative)] = relative
     _check_file_ids(records, sources, names)
     issues = [i for s in sources.values() for i in s.issues]
-    present = {canonical_name(name) for name in sources}
-    for name in REQUIRED_FILES:
-        if f"data/{name}" not in present:
-            issues.append(
-                Issue(f"data/{name}", 1, 1, "error", "missing-file", "required file is missing")
-            )
-    if not any(n.startswith("data/lifecycle/") for n in sources):
-        issues.append(
-            Issue("data/lifecycle", 1, 1, "error", "missing-file", "no lifecycle phase files found")
-        )
+    issues += _missing_files({canonical_name(name) for name in sources})
     if errors(issues):
         return LoadResult(None, sorted(issues), sources)
     playbook = _assemble(records, names)

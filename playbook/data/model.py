@@ -11,6 +11,7 @@ Fields documented as **Markdown** are rendered as Markdown; every other string i
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
 
@@ -25,6 +26,29 @@ Slug = Annotated[
     StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
     Field(description="A lower-case identifier: letters, digits and underscores."),
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Marks an id field as a reference to a record of ``kind`` (a name in the kind registry).
+
+    ``playbook.data.checks.check_references`` finds every field so marked, in every record,
+    and reports ids the playbook does not have. The marker does not change the JSON Schema.
+    """
+
+    kind: str
+
+
+RoleId = Annotated[Slug, Ref("role")]
+PhaseId = Annotated[Slug, Ref("phase")]
+TaskId = Annotated[Slug, Ref("task")]
+ToolId = Annotated[Slug, Ref("tool")]
+CategoryId = Annotated[Slug, Ref("category")]
+GateId = Annotated[Slug, Ref("gate")]
+SourceId = Annotated[Slug, Ref("source")]
+ControlId = Annotated[Slug, Ref("control")]
+ComponentId = Annotated[Slug, Ref("component")]
+CriterionId = Annotated[Slug, Ref("criterion")]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Markdown = Annotated[
     str,
@@ -105,11 +129,11 @@ def _fill_ids(value: Any) -> Any:
 class SeparationOfDuties(Record):
     """A role that must not hold certain letters on certain phases' tasks."""
 
-    role: Slug = Field(description="The role kept independent, e.g. the model validator.")
+    role: RoleId = Field(description="The role kept independent, e.g. the model validator.")
     forbidden_letters: list[Letter] = Field(
         min_length=1, description="Letters the role may not hold on those tasks."
     )
-    phases: list[Slug] = Field(min_length=1, description="Phase ids whose tasks are covered.")
+    phases: list[PhaseId] = Field(min_length=1, description="Phase ids whose tasks are covered.")
     reason: Text = Field(description="Why, citing the rule (e.g. SR 11-7 effective challenge).")
 
 
@@ -134,12 +158,12 @@ class PlaybookMeta(Record):
     organization: Text = Field(description="The firm the playbook belongs to.")
     version: Text = Field(description="The playbook's own version, e.g. 2026.2.")
     summary: Markdown = Field(description="One paragraph on what the playbook is." + MARKDOWN_NOTE)
-    owners: list[Slug] = Field(
+    owners: list[RoleId] = Field(
         min_length=1,
         description="Role ids that own the playbook; the first owns every page no other rule gives"
         " an owner.",
     )
-    file_owners: dict[str, Slug] = Field(
+    file_owners: dict[str, RoleId] = Field(
         default_factory=dict,
         description="Data file (path under data/, e.g. gates.yaml) to the role id that owns the"
         " pages generated from it. Role pages belong to their role, use-case pages to the use"
@@ -188,13 +212,13 @@ class Raci(Record):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    R: list[Slug] = Field(default_factory=list, description="Responsible: does the work.")
-    A: Slug | list[Slug] = Field(
+    R: list[RoleId] = Field(default_factory=list, description="Responsible: does the work.")
+    A: RoleId | list[RoleId] = Field(
         description="Accountable: exactly one role that signs off and answers for the outcome."
     )
-    S: list[Slug] = Field(default_factory=list, description="Support (RASCI only).")
-    C: list[Slug] = Field(default_factory=list, description="Consulted before the work is done.")
-    I: list[Slug] = Field(default_factory=list, description="Informed after.")  # noqa: E741
+    S: list[RoleId] = Field(default_factory=list, description="Support (RASCI only).")
+    C: list[RoleId] = Field(default_factory=list, description="Consulted before the work is done.")
+    I: list[RoleId] = Field(default_factory=list, description="Informed after.")  # noqa: E741
 
     @property
     def accountable(self) -> list[str]:
@@ -225,9 +249,13 @@ class Task(Keyed):
     outputs: list[Text] = Field(
         default_factory=list, description="Deliverables and artefacts the task produces."
     )
-    tools: list[Slug] = Field(default_factory=list, description="Tool ids used (data/tools.yaml).")
-    gates: list[Slug] = Field(default_factory=list, description="Gate ids this task feeds.")
-    controls: list[Slug] = Field(default_factory=list, description="Control ids it implements.")
+    tools: list[ToolId] = Field(
+        default_factory=list, description="Tool ids used (data/tools.yaml)."
+    )
+    gates: list[GateId] = Field(default_factory=list, description="Gate ids this task feeds.")
+    controls: list[ControlId] = Field(
+        default_factory=list, description="Control ids it implements."
+    )
     raci: Raci
 
 
@@ -275,10 +303,10 @@ class Tool(Keyed):
     """A tool in the firm's stack or under consideration."""
 
     name: Text
-    category: Slug = Field(description="A category id from this file's `categories`.")
+    category: CategoryId = Field(description="A category id from this file's `categories`.")
     status: ToolStatus = Field(description="adopt, trial, assess or hold (a technology radar).")
     environments: list[Environment] = Field(default_factory=list)
-    owner: Slug = Field(description="The role that owns the tool.")
+    owner: RoleId = Field(description="The role that owns the tool.")
     description: Markdown = Field(description="What the firm uses it for." + MARKDOWN_NOTE)
     url: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
 
@@ -311,8 +339,8 @@ class Gate(Keyed):
     name: Text
     from_stage: Stage
     to_stage: Stage
-    task: Slug = Field(description="The task that runs the gate review.")
-    approvers: list[Slug] = Field(min_length=1, description="Role ids that must approve.")
+    task: TaskId = Field(description="The task that runs the gate review.")
+    approvers: list[RoleId] = Field(min_length=1, description="Role ids that must approve.")
     criteria: list[Criterion] = Field(min_length=1)
     evidence: list[Text] = Field(min_length=1, description="Artefacts the approvers review.")
     description: Markdown = Field(description="Purpose of the gate." + MARKDOWN_NOTE)
@@ -340,16 +368,16 @@ class Source(Keyed):
 class EnforcedAt(Record):
     """Where a control is enforced."""
 
-    gates: list[Slug] = Field(default_factory=list)
-    tasks: list[Slug] = Field(default_factory=list)
-    components: list[Slug] = Field(default_factory=list)
+    gates: list[GateId] = Field(default_factory=list)
+    tasks: list[TaskId] = Field(default_factory=list)
+    components: list[ComponentId] = Field(default_factory=list)
 
 
 class Control(Keyed):
     """A security or governance control."""
 
     title: Text
-    source: Slug = Field(description="A source id from this file's `sources`.")
+    source: SourceId = Field(description="A source id from this file's `sources`.")
     citation: str = Field("", description="Section or paragraph of the source, if any.")
     description: Markdown = Field(description="What the control requires." + MARKDOWN_NOTE)
     enforced_at: EnforcedAt
@@ -378,19 +406,19 @@ class Component(Keyed):
     """A building block of the reference architecture."""
 
     name: Text
-    environment: Environment
-    tools: list[Slug] = Field(default_factory=list)
+    environment: Annotated[Environment, Ref("environment")]
+    tools: list[ToolId] = Field(default_factory=list)
     description: Markdown
 
 
 class Flow(Keyed):
     """A directed flow between components; promotion flows must name a gate."""
 
-    source: Slug = Field(alias="from", description="Component id the flow starts at.")
-    target: Slug = Field(alias="to", description="Component id the flow ends at.")
+    source: ComponentId = Field(alias="from", description="Component id the flow starts at.")
+    target: ComponentId = Field(alias="to", description="Component id the flow ends at.")
     kind: Literal["data", "promotion", "deployment", "feedback", "rollback"]
     label: Text
-    gate: Slug | None = Field(None, description="The gate guarding this flow (promotion).")
+    gate: GateId | None = Field(None, description="The gate guarding this flow (promotion).")
 
 
 class ArchitectureFile(Record):
@@ -417,7 +445,7 @@ class Recommendation(Record):
     """An action that closes a gap."""
 
     text: Text
-    tools: list[Slug] = Field(default_factory=list)
+    tools: list[ToolId] = Field(default_factory=list)
 
 
 class CapabilityGap(Keyed):
@@ -457,7 +485,7 @@ class EvaluationCriterion(Keyed):
 class Candidate(Record):
     """A candidate tool's 1-5 scores."""
 
-    scores: dict[Slug, int] = Field(description="Criterion id to a score from 1 to 5.")
+    scores: dict[CriterionId, int] = Field(description="Criterion id to a score from 1 to 5.")
     notes: Text
 
 
@@ -465,9 +493,9 @@ class Evaluation(Keyed):
     """A tool selection: candidates scored against the weighted criteria."""
 
     title: Text
-    category: Slug = Field(description="Tool category id (data/tools.yaml).")
+    category: CategoryId = Field(description="Tool category id (data/tools.yaml).")
     context: Markdown
-    candidates: dict[Slug, Candidate] = Field(
+    candidates: dict[ToolId, Candidate] = Field(
         min_length=2, description="Tool id to its scores; each tool is in data/tools.yaml."
     )
     decision: Markdown
@@ -507,8 +535,8 @@ class DataSource(Record):
 class PipelineStep(Record):
     """A pipeline step: a lifecycle task run with specific tools."""
 
-    task: Slug
-    tools: list[Slug] = Field(default_factory=list)
+    task: TaskId
+    tools: list[ToolId] = Field(default_factory=list)
     note: Text
 
 
@@ -525,7 +553,7 @@ class Risk(Record):
 
     risk: Text
     mitigation: Text
-    controls: list[Slug] = Field(min_length=1)
+    controls: list[ControlId] = Field(min_length=1)
 
 
 class UseCase(Record):
@@ -535,8 +563,8 @@ class UseCase(Record):
     title: Text
     status: UseCaseStatus
     risk_tier: Literal[1, 2, 3] = Field(description="Model risk tier: 1 = highest.")
-    owner: Slug = Field(description="Role accountable for the business outcome.")
-    owner_roles: list[Slug] = Field(min_length=1, description="Roles that own delivery.")
+    owner: RoleId = Field(description="Role accountable for the business outcome.")
+    owner_roles: list[RoleId] = Field(min_length=1, description="Roles that own delivery.")
     summary: Text
     business_problem: Markdown
     value_hypothesis: Markdown
@@ -545,14 +573,16 @@ class UseCase(Record):
     features: list[Text] = Field(min_length=1)
     model_approach: Markdown
     pipeline: list[PipelineStep] = Field(min_length=1)
-    gates: list[Slug] = Field(min_length=1)
+    gates: list[GateId] = Field(min_length=1)
     deployment_pattern: DeploymentPattern
     deployment: Markdown = Field(description="How the pattern is applied here." + MARKDOWN_NOTE)
     monitoring: list[MonitoringSignal] = Field(min_length=1)
     retrain_triggers: list[Text] = Field(min_length=1)
     self_heal: list[Text] = Field(default_factory=list, description="Automatic responses.")
     risks: list[Risk] = Field(min_length=1)
-    components: list[Slug] = Field(default_factory=list, description="Architecture components.")
+    components: list[ComponentId] = Field(
+        default_factory=list, description="Architecture components."
+    )
     architecture: Markdown = Field(description="Architecture specifics." + MARKDOWN_NOTE)
 
 
@@ -612,18 +642,3 @@ class Playbook(Record):
             self.criteria[c].weight * s for c, s in candidate.scores.items() if c in self.criteria
         )
         return round(total / 100, 2)
-
-
-#: Each data file's model, keyed by its path relative to the data folder (globs allowed).
-FILE_MODELS: dict[str, type[BaseModel]] = {
-    "playbook.yaml": PlaybookMeta,
-    "roles.yaml": RolesFile,
-    "lifecycle/*.yaml": Phase,
-    "tools.yaml": ToolsFile,
-    "gates.yaml": GatesFile,
-    "controls.yaml": ControlsFile,
-    "architecture.yaml": ArchitectureFile,
-    "gap_analysis.yaml": GapAnalysisFile,
-    "tool_evaluation.yaml": ToolEvaluationFile,
-    "use_cases/*.yaml": UseCase,
-}

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from playbook.data import kinds
 from playbook.render import links
 from playbook.render.common import CHAPTER_SLOT, data_note
 from playbook.render.dot import to_dot_lifecycle
@@ -17,47 +18,31 @@ if TYPE_CHECKING:
 
     from playbook.data.model import Playbook
 
-#: What ``count(kind)`` can count, with the label and the page that lists them.
-COUNTABLE: dict[str, tuple[str, str]] = {
-    "roles": ("roles", links.ROLES),
-    "phases": ("phases", links.PROCESS),
-    "sub_phases": ("sub-phases", links.PROCESS),
-    "tasks": ("tasks", links.RACI_MATRIX),
-    "gates": ("stage gates", links.GATES),
-    "controls": ("controls", links.CONTROLS),
-    "tools": ("tools", links.TOOLS),
-    "components": ("architecture components", links.ARCHITECTURE),
-    "capabilities": ("capabilities assessed", links.GAP_ANALYSIS),
-    "use_cases": ("use cases", links.USE_CASES),
-    "sources": ("regulatory sources", links.CONTROLS),
-}
+
+def countable() -> dict[str, tuple[str, str]]:
+    """What ``count(kind)`` can count (the registry's kinds with a count label): the plural
+    (``tasks``) to the label and the page that lists them."""
+    return {
+        kind.plural: (kind.count, kind.count_page or kind.page or links.HOME)
+        for kind in kinds.KINDS
+        if kind.count
+    }
+
 
 #: The counts shown on the home page, in order.
 HOME_COUNTS = ("roles", "phases", "tasks", "gates", "controls", "tools", "use_cases")
 
 
 def count(pb: Playbook, kind: str) -> int:
-    """How many records of ``kind`` (a key of :data:`COUNTABLE`) the playbook holds.
+    """How many records of ``kind`` (a key of :func:`countable`) the playbook holds.
 
     Raises:
         ValueError: ``kind`` is not countable.
     """
-    sizes = {
-        "roles": len(pb.roles),
-        "phases": len(pb.phases),
-        "sub_phases": sum(len(p.sub_phases) for p in pb.phases),
-        "tasks": sum(1 for _ in pb.tasks()),
-        "gates": len(pb.gates),
-        "controls": len(pb.controls),
-        "tools": len(pb.tools),
-        "components": len(pb.components),
-        "capabilities": len(pb.capabilities),
-        "use_cases": len(pb.use_cases),
-        "sources": len(pb.sources),
-    }
-    if kind not in sizes:
-        raise ValueError(f"cannot count {kind!r}; expected one of {', '.join(sizes)}")
-    return sizes[kind]
+    found = kinds.by_plural(kind)
+    if found is None or not found.count:
+        raise ValueError(f"cannot count {kind!r}; expected one of {', '.join(countable())}")
+    return sum(1 for _ in kinds.locate(pb, found))
 
 
 def lifecycle_diagram(pb: Playbook, page: str, svg: Callable[[str], str]) -> str:
@@ -158,7 +143,7 @@ def render_audience_cards(page: str, audiences: Sequence[Audience]) -> str:
 def _stats(pb: Playbook, page: str, available: Collection[str]) -> str:
     items = []
     for kind in HOME_COUNTS:
-        label, target = COUNTABLE[kind]
+        label, target = countable()[kind]
         inner = (
             f'<span class="playbook-stat__n">{count(pb, kind)}</span>'
             f'<span class="playbook-stat__label">{html(label)}</span>'

@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import posixpath
 
+from playbook.data import kinds
+
 HOME = "index.md"
 ROLES = "people/index.md"
 RACI_MATRIX = "people/raci.md"
@@ -29,7 +31,7 @@ DATA_REFERENCE = "reference/data-model.md"
 
 def role_page(role_id: str) -> str:
     """Source URI of a role's page."""
-    return f"people/roles/{role_id}.md"
+    return record_page("role", role_id)
 
 
 def raci_phase_page(phase_id: str) -> str:
@@ -39,12 +41,20 @@ def raci_phase_page(phase_id: str) -> str:
 
 def phase_page(phase_id: str) -> str:
     """Source URI of a phase's page; tasks and sub-phases are anchors on it."""
-    return f"process/{phase_id}.md"
+    return record_page("phase", phase_id)
 
 
 def use_case_page(use_case_id: str) -> str:
     """Source URI of a use case's deep-dive page."""
-    return f"use-cases/{use_case_id}.md"
+    return record_page("use_case", use_case_id)
+
+
+def record_page(kind: str, record_id: str) -> str:
+    """Source URI of the page of a record of a top-level kind (the registry's ``page``)."""
+    page = kinds.get(kind).page
+    if page is None:
+        raise ValueError(f"records of kind {kind!r} have no page")
+    return page.format(id=record_id)
 
 
 @functools.lru_cache(maxsize=1 << 16)

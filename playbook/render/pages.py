@@ -7,38 +7,23 @@ text), so tests can hand in a stub.
 
 from __future__ import annotations
 
+import importlib
 import json
 import posixpath
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from playbook.data.issues import Issue
-from playbook.data.loader import suggest
+from playbook.data import kinds
+from playbook.data.issues import Issue, suggest
 from playbook.render import links
-from playbook.render.architecture import render_architecture
-from playbook.render.common import CHAPTER_SLOT, roles_in_order
-from playbook.render.dot import to_dot_use_case_pipeline
-from playbook.render.evaluation import render_tool_evaluation
-from playbook.render.gaps import render_gap_analysis
-from playbook.render.governance import render_controls, render_gates, render_traceability
+from playbook.render.common import CHAPTER_SLOT
 from playbook.render.home import audiences_from_docs, lifecycle_diagram, render_home
-from playbook.render.process import render_phase_page, render_process_overview
-from playbook.render.raci import (
-    matrix_is_split,
-    render_raci_index,
-    render_raci_matrix,
-    render_raci_rollup,
-)
 from playbook.render.reference import MODEL_SOURCE, render_data_reference
-from playbook.render.roles import render_role_page, render_roles_index
-from playbook.render.svg import diagram_html
-from playbook.render.tools import render_overlay, render_tool_catalog
-from playbook.render.usecases import render_use_case, render_use_cases_index
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -149,7 +134,7 @@ def _title(content: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-def _page(
+def page_from(
     pb: Playbook,
     src_uri: str,
     content: str,
@@ -222,13 +207,85 @@ def check_page_owners(
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class PageContext:
+    """What a page renderer of the registry gets besides the playbook and its page.
+
+    Attributes:
+        issues: The validator's issues.
+        svg: Turns DOT text into SVG text.
+        docs: Hand-written pages, source URI to Markdown.
+        record: The record's id, on a page per record.
+    """
+
+    issues: Sequence[Issue]
+    svg: Callable[[str], str]
+    docs: Mapping[str, str] = field(default_factory=dict)
+    record: str = ""
+
+
+def renderer(path: str) -> Callable[[Playbook, str, PageContext], str | list[Page]]:
+    """The page renderer a :class:`~playbook.data.kinds.PageSpec` names (``module:function``)."""
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+def kind_pages(pb: Playbook, kind: kinds.Kind, ctx: PageContext) -> list[Page]:
+    """The pages the registry gives ``kind``, in its order: one per spec, or one per record."""
+    pages: list[Page] = []
+    for spec in kind.pages:
+        render = renderer(spec.render)
+        if not spec.per_record:
+            made = render(pb, spec.uri, ctx)
+            edit = kind.file if spec.edit is None else spec.edit
+            pages += made if isinstance(made, list) else [_spec_page(pb, spec, made, edit)]
+            continue
+        located = list(kinds.index(pb, kind).items())
+        if kind.order_by:
+            located.sort(key=lambda item: getattr(item[1].record, kind.order_by))
+        for record_id, where in located:
+            uri = spec.uri.format(id=record_id)
+            made = render(pb, uri, replace(ctx, record=record_id))
+            if isinstance(made, list):
+                pages += made
+                continue
+            edit = kind.file_key(record_id) if spec.edit is None else spec.edit
+            owner = str(getattr(where.record, spec.owner)) if spec.owner else None
+            chapter = getattr(where.record, spec.chapter) if spec.chapter else None
+            pages.append(_spec_page(pb, spec, made, edit, uri=uri, owner=owner, chapter=chapter))
+    return pages
+
+
+def _spec_page(
+    pb: Playbook,
+    spec: kinds.PageSpec,
+    content: str,
+    edit: str,
+    *,
+    uri: str | None = None,
+    owner: str | None = None,
+    chapter: str | None = None,
+) -> Page:
+    return page_from(
+        pb,
+        uri or spec.uri,
+        content,
+        edit,
+        chapter=chapter,
+        search=spec.search,
+        wide=spec.wide,
+        owner=owner,
+    )
+
+
 def generated_pages(
     pb: Playbook,
     issues: Sequence[Issue],
     svg: Callable[[str], str],
     docs: Mapping[str, str] | None = None,
 ) -> list[Page]:
-    """Every page generated from the playbook, in nav order.
+    """Every page generated from the playbook: the home page, each kind's pages in registry
+    order (:data:`playbook.data.kinds.KINDS`), then the data-model reference.
 
     Args:
         pb: The validated playbook.
@@ -237,55 +294,8 @@ def generated_pages(
         docs: Hand-written pages, source URI to Markdown (for the home page's audience cards).
     """
     docs = docs or {}
-    pages: list[Page] = [
-        _page(pb, links.ROLES, render_roles_index(pb, links.ROLES), "roles.yaml"),
-        *_raci_matrix_pages(pb),
-        _page(
-            pb,
-            links.RACI_ROLLUP,
-            render_raci_rollup(pb, links.RACI_ROLLUP, issues),
-            "roles.yaml",
-            search=False,
-            wide=True,
-        ),
-    ]
-    for role in roles_in_order(pb):
-        uri = links.role_page(role.id)
-        pages.append(
-            _page(pb, uri, render_role_page(pb, uri, role.id), "roles.yaml", owner=role.id)
-        )
-
-    overview = render_process_overview(pb, links.PROCESS, lifecycle_diagram(pb, links.PROCESS, svg))
-    # Overview pages draw on many files: the note lists them all, and no edit button picks one.
-    pages.append(_page(pb, links.PROCESS, overview, ""))
-    for phase in pb.phases:
-        uri = links.phase_page(phase.id)
-        pages.append(
-            _page(
-                pb,
-                uri,
-                render_phase_page(pb, uri, phase.id),
-                f"phase:{phase.id}",
-                chapter=phase.chapter,
-            )
-        )
-
-    pages.append(
-        _page(
-            pb,
-            links.USE_CASES,
-            render_use_cases_index(pb, links.USE_CASES),
-            "",
-        )
-    )
-    for use_case in pb.use_cases.values():
-        uri = links.use_case_page(use_case.id)
-        caption = f"The {use_case.title} pipeline: its lifecycle steps and stage gates."
-        diagram = diagram_html(svg(to_dot_use_case_pipeline(pb, use_case, uri)), caption)
-        content = render_use_case(pb, uri, use_case.id, diagram)
-        pages.append(_page(pb, uri, content, f"use_case:{use_case.id}", owner=use_case.owner))
-
-    pages += _technology_and_governance(pb, svg)
+    ctx = PageContext(issues, svg, docs)
+    pages = [page for kind in kinds.KINDS for page in kind_pages(pb, kind, ctx)]
     pages += [
         Page(
             links.DATA_REFERENCE,
@@ -305,63 +315,7 @@ def generated_pages(
         audiences_from_docs(docs),
         available,
     )
-    return [_page(pb, links.HOME, home, "playbook.yaml"), *pages]
-
-
-def _raci_matrix_pages(pb: Playbook) -> list[Page]:
-    """The RACI matrix: one page, or an index and one page per phase when it is too big."""
-    if not matrix_is_split(pb):
-        matrix = render_raci_matrix(pb, links.RACI_MATRIX)
-        return [_page(pb, links.RACI_MATRIX, matrix, "roles.yaml", search=False, wide=True)]
-    pages = [_page(pb, links.RACI_MATRIX, render_raci_index(pb, links.RACI_MATRIX), "roles.yaml")]
-    for phase in pb.phases:
-        uri = links.raci_phase_page(phase.id)
-        matrix = render_raci_matrix(pb, uri, phase.id)
-        pages.append(_page(pb, uri, matrix, f"phase:{phase.id}", search=False, wide=True))
-    return pages
-
-
-def _technology_and_governance(pb: Playbook, svg: Callable[[str], str]) -> list[Page]:
-    """The technology and governance pages."""
-    return [
-        _page(pb, links.TOOLS, render_tool_catalog(pb, links.TOOLS), "tools.yaml"),
-        _page(
-            pb,
-            links.OVERLAY,
-            render_overlay(pb, links.OVERLAY),
-            "tools.yaml",
-            search=False,
-            wide=True,
-        ),
-        _page(
-            pb,
-            links.ARCHITECTURE,
-            render_architecture(pb, links.ARCHITECTURE, svg),
-            "architecture.yaml",
-        ),
-        _page(
-            pb,
-            links.GAP_ANALYSIS,
-            render_gap_analysis(pb, links.GAP_ANALYSIS),
-            "gap_analysis.yaml",
-        ),
-        _page(
-            pb,
-            links.TOOL_EVALUATION,
-            render_tool_evaluation(pb, links.TOOL_EVALUATION),
-            "tool_evaluation.yaml",
-        ),
-        _page(pb, links.GATES, render_gates(pb, links.GATES), "gates.yaml"),
-        _page(pb, links.CONTROLS, render_controls(pb, links.CONTROLS), "controls.yaml"),
-        # A cross-reference matrix of the controls page: bulky, and nothing in it to search for.
-        _page(
-            pb,
-            links.TRACEABILITY,
-            render_traceability(pb, links.TRACEABILITY),
-            "controls.yaml",
-            search=False,
-        ),
-    ]
+    return [page_from(pb, links.HOME, home, "playbook.yaml"), *pages]
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_
 from markupsafe import escape
 from pydantic import BaseModel
 
+from playbook.data import kinds
 from playbook.data import model as m
 from playbook.render.markdown import edit_data_note, heading, table
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 #: Where the models live in the repository (the page's edit link opens it).
 MODEL_SOURCE = "playbook/data/model.py"
 
-#: A short, valid example of each data file (the key is the path pattern in FILE_MODELS).
+#: A short, valid example of each data file (the key is the data file pattern in the kind registry).
 EXAMPLES: dict[str, str] = {
     "playbook.yaml": """\
 # yaml-language-server: $schema=schema/playbook.schema.json
@@ -397,7 +398,11 @@ def render_data_reference(pb: Playbook, page: str) -> str:
         "(`# yaml-language-server: $schema=...`) for completion and live checks.\n\n",
     ]
     seen: set[type[BaseModel]] = set()
-    for pattern, root in m.FILE_MODELS.items():
+    files = kinds.file_models()
+    # The files with an example first, in the order of EXAMPLES; then any other, in registry order
+    ordered = [p for p in EXAMPLES if p in files] + [p for p in files if p not in EXAMPLES]
+    for pattern in ordered:
+        root = files[pattern]
         out.append(heading(2, f"`data/{pattern}`", _file_anchor(pattern)))
         out.append(f"{PURPOSE.get(pattern, _prose(_summary(root)))}\n\n")
         if pattern in EXAMPLES:

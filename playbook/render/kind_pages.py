@@ -1,0 +1,126 @@
+"""The page renderers the registry of record kinds names (``PageSpec.render``).
+
+Each has the one signature ``render(pb, page, ctx) -> str``: the playbook, the page's source
+URI and a :class:`~playbook.render.pages.PageContext` (the validator's issues, the SVG renderer,
+the hand-written pages and, on a page per record, the record's id). They adapt the renderers
+of ``playbook.render.*``, whose own signatures say exactly what each page needs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from playbook.render import links
+from playbook.render.architecture import render_architecture
+from playbook.render.dot import to_dot_use_case_pipeline
+from playbook.render.evaluation import render_tool_evaluation
+from playbook.render.gaps import render_gap_analysis
+from playbook.render.governance import render_controls, render_gates, render_traceability
+from playbook.render.home import lifecycle_diagram
+from playbook.render.pages import Page, page_from
+from playbook.render.process import render_phase_page, render_process_overview
+from playbook.render.raci import (
+    matrix_is_split,
+    render_raci_index,
+    render_raci_matrix,
+    render_raci_rollup,
+)
+from playbook.render.roles import render_role_page, render_roles_index
+from playbook.render.svg import diagram_html
+from playbook.render.tools import render_overlay, render_tool_catalog
+from playbook.render.usecases import render_use_case, render_use_cases_index
+
+if TYPE_CHECKING:
+    from playbook.data.model import Playbook
+    from playbook.render.pages import PageContext
+
+
+def roles_index(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The roles overview."""
+    return render_roles_index(pb, page)
+
+
+def raci_matrix(pb: Playbook, page: str, ctx: PageContext) -> list[Page]:
+    """The RACI matrix: one page, or an index and one page per phase when it is too big."""
+    if not matrix_is_split(pb):
+        matrix = render_raci_matrix(pb, page)
+        return [page_from(pb, page, matrix, "roles.yaml", search=False, wide=True)]
+    pages = [page_from(pb, page, render_raci_index(pb, page), "roles.yaml")]
+    for phase in pb.phases:
+        uri = links.raci_phase_page(phase.id)
+        matrix = render_raci_matrix(pb, uri, phase.id)
+        pages.append(page_from(pb, uri, matrix, f"phase:{phase.id}", search=False, wide=True))
+    return pages
+
+
+def raci_rollup(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The RACI roll-up by phase, with the validator's warnings."""
+    return render_raci_rollup(pb, page, ctx.issues)
+
+
+def role_page(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """One role's page."""
+    return render_role_page(pb, page, ctx.record)
+
+
+def process_overview(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The lifecycle overview with its diagram."""
+    return render_process_overview(pb, page, lifecycle_diagram(pb, page, ctx.svg))
+
+
+def phase_page(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """One phase's page: its sub-phases and tasks."""
+    return render_phase_page(pb, page, ctx.record)
+
+
+def use_cases_index(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The use-case overview."""
+    return render_use_cases_index(pb, page)
+
+
+def use_case_page(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """One use case's deep dive with its pipeline diagram."""
+    use_case = pb.use_cases[ctx.record]
+    caption = f"The {use_case.title} pipeline: its lifecycle steps and stage gates."
+    diagram = diagram_html(ctx.svg(to_dot_use_case_pipeline(pb, use_case, page)), caption)
+    return render_use_case(pb, page, use_case.id, diagram)
+
+
+def tool_catalog(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The tool catalog."""
+    return render_tool_catalog(pb, page)
+
+
+def overlay(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The tools overlaid on the lifecycle."""
+    return render_overlay(pb, page)
+
+
+def architecture(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The reference architecture with its diagrams."""
+    return render_architecture(pb, page, ctx.svg)
+
+
+def gap_analysis(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The capability gap analysis."""
+    return render_gap_analysis(pb, page)
+
+
+def tool_evaluation(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The weighted tool evaluations."""
+    return render_tool_evaluation(pb, page)
+
+
+def gates(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The stage gates."""
+    return render_gates(pb, page)
+
+
+def controls(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The controls and their sources."""
+    return render_controls(pb, page)
+
+
+def traceability(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The control traceability matrix."""
+    return render_traceability(pb, page)

@@ -8,17 +8,30 @@ PYTHON  ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
              command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
              && { echo $$p; break; }; done)
 STAMP   := $(VENV)/.installed
+# Python code that lint checks (the workflows are checked by actionlint and zizmor).
+CODE    := macros playbook tests benchmarks
 
-.PHONY: setup serve test test-fast site validate lint render pdf clean browser
+.PHONY: setup serve test test-fast site validate lint render pdf clean browser constraints
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every package at the version in constraints.txt, so two machines install the same set.
+$(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or newer is required (python3.11 not found)"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev]'
 	@touch $@
+
+## Regenerate constraints.txt from a fresh venv with the newest releases pyproject.toml allows.
+constraints:
+	rm -rf .venv-constraints
+	$(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/python -m pip --isolated install --quiet --upgrade pip
+	.venv-constraints/bin/python -m pip --isolated install --quiet -e '.[test,dev]'
+	{ echo "# pip freeze of a fresh venv with '.[test,dev]': make constraints regenerates it."; \
+	  .venv-constraints/bin/python -m pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .venv-constraints
 
 ## Serve the playbook at http://127.0.0.1:8000 with live reload.
 serve: setup
@@ -28,7 +41,7 @@ serve: setup
 test: setup browser
 	$(BIN)/python -m pytest
 
-## Fast tests only: no site builds, no browser.
+## Fast tests only: no site build, no mkdocs, no browser (under a minute).
 test-fast: setup
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
@@ -43,10 +56,14 @@ pdf: setup browser
 validate: setup
 	$(BIN)/playbook validate --strict
 
+## ruff, ruff format, mypy (strict), the import contracts, and the workflows.
 lint: setup
-	$(BIN)/ruff check macros playbook tests benchmarks
-	$(BIN)/ruff format --check macros playbook tests benchmarks
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/actionlint .github/workflows/*.yml
+	$(BIN)/zizmor --offline --quiet .github/workflows
 
 ## Make sure a Chromium for the browser tests exists; install it where we can.
 browser:

@@ -141,7 +141,8 @@ def raci_xlsx(pb: m.Playbook, path: Path) -> None:
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    if workbook.active is not None:  # the blank first sheet; every sheet here is named
+        workbook.remove(workbook.active)
     used: set[str] = set()
     header, rows = raci_by_task(pb)
     sheets: list[tuple[str, list[str], list[list[str]]]] = [

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from playbook.data.issues import Issue
+    from playbook.data.model import Playbook
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -141,7 +142,7 @@ def new_issues(before: Iterable[Issue], after: Iterable[Issue]) -> list[Issue]:
     return added
 
 
-def _playbook(data_dir: Path) -> Any:
+def _playbook(data_dir: Path) -> Playbook:
     result = load_playbook(data_dir)
     if result.playbook is None:
         raise ScaffoldError(f"the data in '{data_dir}' has errors; run 'playbook validate' first")

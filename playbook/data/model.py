@@ -233,7 +233,7 @@ class Raci(Record):
             yield "A", role
         for letter in ("S", "C", "I"):
             for role in getattr(self, letter):
-                yield letter, role  # type: ignore[misc]
+                yield letter, role
 
     def letters_of(self, role: str) -> list[Letter]:
         """The letters ``role`` holds on this task."""
@@ -634,7 +634,7 @@ class Playbook(Record):
             index = {task.id: (phase, sub, task) for phase, sub, task in self.tasks()}
             cached = (self.phases, MappingProxyType(index))
             self.__dict__[_TASK_INDEX] = cached
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]
 
     def weighted_total(self, candidate: Candidate) -> float:
         """A candidate's weighted score on a 1-5 scale (weights sum to 100)."""

@@ -105,7 +105,7 @@ _Loader: type[_PyLoader] = _PyLoader
 
 if yaml.__with_libyaml__:
 
-    class _CLoader(yaml.CSafeLoader):  # type: ignore[misc]
+    class _CLoader(yaml.CSafeLoader):
         """libyaml end to end (about three times faster than composing in Python).
 
         libyaml refuses to nest past 1,000 levels, so its recursive composer is safe;

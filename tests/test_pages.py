@@ -10,6 +10,7 @@ import pytest
 
 from playbook.data.model import Playbook
 from playbook.render.common import CHAPTER_SLOT
+from playbook.render.markdown import edit_data_note
 from playbook.render.pages import (
     Page,
     build_nav,
@@ -119,10 +120,20 @@ def test_composed_page_never_runs_generated_text_as_jinja(pb: Playbook) -> None:
     assert "42" not in rendered
 
 
-def test_chapter_without_a_slot_goes_after_the_data_note() -> None:
-    content = '# T\n\n!!! info "Generated from data"\n\n    x. Change it, not this page.\n\nbody\n'
+def test_chapter_without_a_slot_goes_where_the_data_line_was_and_the_line_goes_last() -> None:
+    note = edit_data_note(["data/x.yaml"], "https://example.org/r", "main")
+    content = f"# T\n\nlead\n\n{note}body\n"
     composed = Page("t.md", "T", content).compose("intro\n")
-    assert composed.index("not this page.") < composed.index("intro") < composed.index("body")
+    order = [composed.index(s) for s in ("lead", "intro", "body", "Edit this page's data")]
+    assert order == sorted(order)
+    assert composed.count("Edit this page's data") == 1
+
+
+def test_generated_page_ends_with_its_data_line() -> None:
+    note = edit_data_note(["data/x.yaml"], "https://example.org/r", "main")
+    composed = Page("t.md", "T", f"# T\n\n{note}body\n").compose()
+    assert composed.rstrip().endswith(note.rstrip())
+    assert composed.index("body") < composed.index(note)
 
 
 def test_nav_orders_sections_and_places_hand_written_pages(pages: list[Page]) -> None:

@@ -53,3 +53,11 @@ def test_diagram_links_become_print_page_anchors() -> None:
         '<a xlink:href="#governance-controls-n1">'
         '<a xlink:href="https://example.org/#x">'
     )
+
+
+def test_print_page_leaves_out_the_data_line() -> None:
+    line = '<p class="pb-data-source" data-search-exclude>Edit <a>x</a></p>'
+    html = f'<h1 id="t">T</h1>\n{line}\n<p>Body</p>'
+    out = print_ready(html, "a/b/")
+    assert "pb-data-source" not in out
+    assert "<p>Body</p>" in out

@@ -30,7 +30,9 @@ def test_page_embeds_the_architecture_diagram(pb: Playbook) -> None:
     seen: list[str] = []
     page = render_architecture(pb, PAGE, _stub(seen))
     assert seen == [to_dot_architecture(pb, PAGE)]
-    assert page.startswith('# Reference architecture\n\n!!! info "Generated from data"')
+    assert page.startswith(
+        '# Reference architecture\n\n<p class="pb-data-source" data-search-exclude>'
+    )
     assert '<div class="playbook-diagram">' in page
     assert "<title>The reference architecture: 2 components in 2 environments" in page
 

@@ -82,7 +82,9 @@ def test_heatmap_is_readable_without_colour(pb: Playbook) -> None:
 
 def test_page_has_scale_roadmap_and_anchored_capabilities(pb: Playbook) -> None:
     page = render_gap_analysis(pb, PAGE)
-    assert page.startswith('# Gap analysis and roadmap\n\n!!! info "Generated from data"')
+    assert page.startswith(
+        '# Gap analysis and roadmap\n\n<p class="pb-data-source" data-search-exclude>'
+    )
     assert "| 0 | Absent | No capability. |" in page
     assert "| 1 | [Model registry and promotion](#model_registry) | technology | high |" in page
     assert "### Model registry and promotion { #model_registry }" in page

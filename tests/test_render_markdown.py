@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from playbook.render.dot import plain
-from playbook.render.markdown import plain_text
+from playbook.render.markdown import edit_data_note, plain_text
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,17 @@ def test_tooltip_also_drops_heading_and_quote_marks_and_is_cut_at_the_limit() ->
     cut = plain("word " * 100, limit=20)
     assert len(cut) <= 20
     assert cut.endswith("…")
+
+
+def test_data_line_is_one_escaped_line_kept_out_of_search() -> None:
+    files = [f"data/lifecycle/{name}.yaml" for name in "abcd"]
+    line = edit_data_note([*files, 'data/r"<x>.yaml'], "https://example.org/r/", "main")
+    assert line.count("\n") == 2
+    assert line.endswith("</p>\n\n")
+    assert line.startswith('<p class="pb-data-source" data-search-exclude>')
+    # Five files, four of one folder: one link to the folder.
+    assert '<a href="https://example.org/r/tree/main/data/lifecycle"><code>data/lifecycle/' in line
+    assert "(4 files)" in line
+    # A hostile file name stays text, in the link and in its label.
+    assert "data/r&#34;&lt;x&gt;.yaml" in line
+    assert "<x>" not in line

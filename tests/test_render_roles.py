@@ -73,6 +73,12 @@ def test_role_page_escapes_the_role_name(pb: Playbook) -> None:
 
 def test_role_page_names_its_data_files(pb: Playbook) -> None:
     md = render_role_page(pb, page_of("ml_engineer"), "ml_engineer")
-    note = md.split("\n\n", 3)[2]
+    note = next(line for line in md.splitlines() if 'class="pb-data-source"' in line)
+    base = "https://example.org/fixture/playbook"
     for file in ("data/roles.yaml", "data/lifecycle/01-build.yaml", "data/use_cases/churn.yaml"):
-        assert f"[`{file}`](https://example.org/fixture/playbook/edit/main/{file})" in note
+        folder = file.rpartition("/")[0]
+        # Each file is linked, or (past four files) the folder holding more than two of them.
+        assert (
+            f'<a href="{base}/edit/main/{file}"><code>{file}</code>' in note
+            or f'<a href="{base}/tree/main/{folder}"><code>{folder}/</code>' in note
+        ), file

@@ -115,12 +115,12 @@ def test_generated_page_edit_links_point_at_the_data_file(built: Built) -> None:
 
 def test_phase_page_composes_header_chapter_and_tasks(built: Built) -> None:
     html = built.page("process/build/")
-    header, chapter, tasks = (
-        html.index("Generated from data"),
+    chapter, tasks, data_line = (
         html.index('id="how-we-build"'),
         html.index('id="train_candidate_model"'),
+        html.index("Edit this page's data"),
     )
-    assert header < chapter < tasks
+    assert chapter < tasks < data_line
     assert html.count("<h1") == 1
     # The chapter's macros ran; the edit button opens the chapter, not the data.
     assert "is one of 3 tasks" in html
@@ -134,6 +134,15 @@ def test_nav_tabs_follow_the_playbook_order(built: Built) -> None:
     html = built.page("")
     tabs = re.findall(r'class="md-tabs__link[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
     assert tabs == ["Home", "People", "Process", "Use cases", "Technology", "Governance", "Guides"]
+
+
+def test_search_index_holds_no_maintainer_notes(built: Built) -> None:
+    index = json.loads((built.site / "search" / "search_index.json").read_text())
+    assert "Edit this page's data" in built.page("people/roles/data_scientist/")
+    for doc in index["docs"]:
+        text = doc["title"] + doc["text"]
+        assert "Generated from data" not in text, doc["location"]
+        assert "this page's data" not in text, doc["location"]
 
 
 def test_bulky_matrices_are_kept_out_of_search(built: Built) -> None:

@@ -83,28 +83,41 @@ def admonition(kind: str, title: str, body: str) -> str:
     return f'!!! {kind} "{text(title)}"\n\n{indented}\n'
 
 
-def edit_data_note(files: Iterable[str], repo_url: str, branch: str) -> str:
-    """The 'generated from' note at the top of each generated page, linking to the data.
+#: The class of the one-line "edit this page's data" link; :func:`data_source_line` finds it.
+DATA_SOURCE_CLASS = "pb-data-source"
+#: Files listed one by one; beyond that, a folder holding more than two becomes one link.
+_FILES_LISTED = 4
 
-    One file: its name and an "edit this data" link. More than three: a collapsed note, so a
-    page drawn from the whole lifecycle does not open with a wall of file names.
+
+def edit_data_note(files: Iterable[str], repo_url: str, branch: str) -> str:
+    """The one line naming the data files behind a generated page, with links to edit them.
+
+    A maintainer's aside, not the reader's text: raw HTML kept out of search
+    (``data-search-exclude``) and out of print (the class is hidden by the print styles and
+    stripped from the print page). Past four files, a sub-folder of the data contributing more
+    than two is one link to the folder, so the line stays one line.
     """
     names = sorted(set(files))
     base = repo_url.rstrip("/")
-    links = [f"[`{f}`]({base}/edit/{branch}/{f})" for f in names]
-    if len(names) == 1:
-        body = (
-            f"This page is generated from {links[0]}: to change it, "
-            f"[edit this data]({base}/edit/{branch}/{names[0]}), not this page.\n\n"
-        )
-    else:
-        listed = ", ".join(links[:-1]) + f" and {links[-1]}"
-        body = (
-            f"This page is generated from {listed}: to change it, edit this data, "
-            "not this page.\n\n"
-        )
-    kind = "!!!" if len(names) <= 3 else "???"
-    return f'{kind} info "Generated from data"\n\n    {body}'
+    by_folder: dict[str, list[str]] = {}
+    for name in names:
+        by_folder.setdefault(name.rpartition("/")[0], []).append(name)
+    parts = []
+    for folder, found in sorted(by_folder.items()):
+        if len(names) > _FILES_LISTED and len(found) > 2 and "/" in folder:
+            parts.append(
+                f'<a href="{html(f"{base}/tree/{branch}/{folder}")}"><code>{html(folder)}/'
+                f"</code></a> ({len(found)} files)"
+            )
+        else:
+            parts += [
+                f'<a href="{html(f"{base}/edit/{branch}/{name}")}"><code>{html(name)}</code></a>'
+                for name in found
+            ]
+    return (
+        f'<p class="{DATA_SOURCE_CLASS}" data-search-exclude>'
+        f"Generated from data. Edit this page's data: {', '.join(parts)}</p>\n\n"
+    )
 
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

@@ -23,6 +23,7 @@ from playbook.data.issues import Issue, suggest
 from playbook.render import links
 from playbook.render.common import CHAPTER_SLOT
 from playbook.render.home import audiences_from_docs, lifecycle_diagram, render_home
+from playbook.render.markdown import DATA_SOURCE_CLASS
 from playbook.render.reference import MODEL_SOURCE, render_data_reference
 
 if TYPE_CHECKING:
@@ -67,13 +68,13 @@ class Page:
         wraps the generated parts in ``{% raw %}`` blocks (generated text never contains
         ``{%``: the renderers escape it).
         """
+        content, note = _move_note(self.content)
         if chapter is None:
             meta = "\n".join(["render_macros: false", *self._meta()])
-            body = self.content.replace(CHAPTER_SLOT, "")
-            return f"---\n{meta}\n---\n\n{body}"
+            body = content.replace(CHAPTER_SLOT, "")
+            return f"---\n{meta}\n---\n\n{body}{note}"
         front, chapter_body = split_front_matter(chapter)
         chapter_body = _H1.sub("", chapter_body, count=1).strip()
-        content = self.content if CHAPTER_SLOT in self.content else _slot_after_note(self.content)
         head, tail = content.split(CHAPTER_SLOT, 1)
         # An owner the chapter names wins over the one the data gives the page.
         lines = self._meta(owner="owner" not in _front_matter_keys(front), chapter=self.chapter)
@@ -82,7 +83,7 @@ class Page:
             (f"---\n{meta}\n---\n\n" if meta else "")
             + _raw(head)
             + f"\n{chapter_body}\n\n"
-            + _raw(tail)
+            + _raw(tail + note)
         )
 
     def _meta(self, *, owner: bool = True, chapter: str | None = None) -> list[str]:
@@ -97,7 +98,7 @@ class Page:
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.DOTALL)
 _OWNER = re.compile(r"^(owner:[ \t]*)(.*)$", re.MULTILINE)
 _H1 = re.compile(r"\A\s*#\s[^\n]*\n")
-_NOTE_END = "not this page.\n\n"
+_NOTE = re.compile(rf'^<p class="{DATA_SOURCE_CLASS}"[^\n]*</p>\n\n', re.MULTILINE)
 
 
 def _front_matter_keys(front: str) -> set[str]:
@@ -120,13 +121,22 @@ def _raw(markdown: str) -> str:
     return f"{{% raw %}}\n{markdown}\n{{% endraw %}}\n" if markdown.strip() else ""
 
 
-def _slot_after_note(content: str) -> str:
-    """Put the chapter slot after the 'generated from data' note (or at the end)."""
-    at = content.find(_NOTE_END)
-    if at < 0:
-        return content + "\n" + CHAPTER_SLOT
-    at += len(_NOTE_END)
-    return content[:at] + CHAPTER_SLOT + content[at:]
+def _move_note(content: str) -> tuple[str, str]:
+    """``content`` without its 'edit this page's data' line, and that line.
+
+    The line moves to the end of the page, above the page facts, out of the reader's way. A
+    chapter without a place of its own in ``content`` goes where the line was (after the
+    page's introduction), else at the end.
+    """
+    match = _NOTE.search(content)
+    if match is None:
+        rest, note = content, ""
+    else:
+        slot = "" if CHAPTER_SLOT in content else CHAPTER_SLOT
+        rest, note = content[: match.start()] + slot + content[match.end() :], match.group(0)
+    if CHAPTER_SLOT not in rest:
+        rest = rest + "\n" + CHAPTER_SLOT
+    return rest, ("\n" + note if note else "")
 
 
 def _title(content: str) -> str:

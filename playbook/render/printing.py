@@ -20,6 +20,8 @@ _ID = re.compile(r'(\sid=")([^"]*)(")')
 _ID_REFS = re.compile(r'(\s(?:aria-labelledby|aria-describedby|aria-controls|headers)=")([^"]*)(")')
 _XLINK = re.compile(r'(\sxlink:href=")([^"]*)(")')
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+#: Maintainer-only blocks that stay off paper: the 'edit this page's data' line.
+_SCREEN_ONLY = re.compile(r'<p class="pb-data-source"[^>]*>.*?</p>\n?', re.DOTALL)
 
 
 def page_key(url: str) -> str:
@@ -43,8 +45,10 @@ def print_ready(html: str, page_url: str) -> str:
 
     Ids on tags print-site does not handle get the page's key as prefix, as do the
     ``aria-*`` and ``headers`` attributes that refer to them; internal ``xlink:href`` links
-    become anchors on the print page. Print-site does the rest (headings, ``<a href>``).
+    become anchors on the print page. Print-site does the rest (headings, ``<a href>``). The
+    'edit this page's data' line is left out: it speaks to maintainers, not to readers.
     """
+    html = _SCREEN_ONLY.sub("", html)
     key = page_key(page_url)
 
     def prefix_ids(value: str) -> str:

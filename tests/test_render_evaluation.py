@@ -72,7 +72,7 @@ def test_fixture_winner_holds_under_every_move(pb: Playbook) -> None:
 
 def test_fixture_page_reports_a_stable_winner(pb: Playbook) -> None:
     page = render_tool_evaluation(pb, "technology/tool-evaluation.md")
-    assert page.startswith("# Tool evaluation\n\n!!! info")
+    assert page.startswith('# Tool evaluation\n\n<p class="pb-data-source"')
     assert "| **Weighted total** | 100 | **4.40** | 2.80 |" in page
     assert "MLflow stays the winner under every ±10-point move" in page
     assert "4 scenarios checked" in page

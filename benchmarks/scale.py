@@ -16,7 +16,10 @@ measured in child processes:
   ``diagrams: N rendered, M cached``);
 - ``plain_build_s``: a strict build of the same pages rendered by ``playbook render`` with a
   plain Material config (the site's theme, extensions and other plugins; no macros, no hooks):
-  the floor for the generator. ``overhead_vs_plain`` is ``warm_build_s / plain_build_s``.
+  the floor for the generator. ``overhead_vs_plain`` is ``warm_build_s / plain_build_s``;
+- ``zensical_build_s``: a strict Zensical build of the same rendered tree (the second engine,
+  ``playbook build --engine zensical``), its cache cleared; ``engines`` in the JSON puts the
+  three builds of each scale side by side.
 
 The machine this runs on may be shared: compare the ratios of one run rather than absolute
 times across runs. ``--repeat N`` takes the fastest of N warm and plain builds, alternated.
@@ -43,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.synthetic import generate
+from playbook.cli.zensical import zensical_executable
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALES = (1, 10, 30)
@@ -90,6 +94,7 @@ class Scale:
     search_index_bytes: int
     warm_diagram_renders: int
     plain_build_s: float
+    zensical_build_s: float
     overhead_vs_plain: float
     print_page_bytes: int
     tasks: int
@@ -170,9 +175,23 @@ def validate(project: Path) -> dict[str, Any]:
 
 def render_plain(project: Path) -> None:
     """``playbook render`` the project into ``rendered/`` with a plain config beside it."""
-    cmd = [sys.executable, "-m", "playbook.cli.commands", "render", "--out", "rendered"]
+    cmd = [sys.executable, "-m", "playbook.cli", "render", "--out", "rendered"]
     cmd += ["--config", "mkdocs.yml", "--mkdocs-config", "mkdocs.plain.yml"]
     _run(cmd, project, _env(project))
+
+
+def render_zensical(project: Path) -> None:
+    """``playbook render --engine zensical`` into ``zensical/docs``, its config beside it."""
+    cmd = [sys.executable, "-m", "playbook.cli", "render", "--engine", "zensical"]
+    cmd += ["--out", "zensical/docs", "--config", "mkdocs.yml"]
+    cmd += ["--zensical-config", "zensical/zensical.yml"]
+    _run(cmd, project, _env(project))
+
+
+def zensical_build(project: Path) -> Build:
+    """A strict Zensical build of the rendered tree, its cache cleared first (a cold build)."""
+    cmd = [zensical_executable(), "build", "--strict", "--clean", "-f", "zensical.yml"]
+    return _run(cmd, project / "zensical", _env(project))
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,8 +206,10 @@ def make_project(folder: Path, scale: int) -> Path:
     shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copytree(ROOT / "overrides", project / "overrides")
     shutil.copytree(ROOT / "docs", project / "docs")
-    # The hooks and mkdocs-macros load ``macros`` from the config's folder.
-    (project / "macros").symlink_to(ROOT / "macros", target_is_directory=True)
+    # mkdocs-macros loads ``macros`` and MkDocs the hooks in ``playbook/site`` from the config's
+    # folder.
+    for package in ("macros", "playbook"):
+        (project / package).symlink_to(ROOT / package, target_is_directory=True)
     if scale == 1:
         shutil.copytree(ROOT / "data", project / "data", ignore=shutil.ignore_patterns("schema"))
     else:
@@ -223,13 +244,17 @@ def measure(folder: Path, scale: int, repeat: int = 1, log: Any = None) -> Scale
     cold = mkdocs_build(project, "mkdocs.yml", "site")
     say(f"cold build {cold.seconds:.1f} s ({cold.rendered} diagrams drawn)")
     render_plain(project)
+    render_zensical(project)
     warm: list[Build] = []
     plain: list[Build] = []
+    zensical: list[Build] = []
     for _ in range(repeat):
         warm.append(mkdocs_build(project, "mkdocs.yml", "site"))
         say(f"warm build {warm[-1].seconds:.1f} s ({warm[-1].rendered} diagrams drawn)")
         plain.append(mkdocs_build(project, "mkdocs.plain.yml", "site-plain"))
         say(f"plain build {plain[-1].seconds:.1f} s")
+        zensical.append(zensical_build(project))
+        say(f"Zensical build {zensical[-1].seconds:.1f} s")
     fastest = min(warm, key=lambda b: b.seconds)
     floor = min(plain, key=lambda b: b.seconds)
     pages, largest, search, printed = _site_sizes(project / "site")
@@ -243,6 +268,7 @@ def measure(folder: Path, scale: int, repeat: int = 1, log: Any = None) -> Scale
         search_index_bytes=search,
         warm_diagram_renders=max(b.rendered or 0 for b in warm),
         plain_build_s=round(floor.seconds, 2),
+        zensical_build_s=round(min(b.seconds for b in zensical), 2),
         overhead_vs_plain=round(fastest.seconds / floor.seconds, 3),
         print_page_bytes=printed,
         tasks=checked["tasks"],
@@ -358,6 +384,16 @@ def summary(scales: dict[int, Scale]) -> dict[str, Any]:
     headline = 10 if 10 in scales else next(iter(scales))
     out["overhead_vs_plain"] = scales[headline].overhead_vs_plain
     out["overhead_scale"] = headline
+    # Each engine's build of the same pages, side by side: MkDocs with the generator's hooks
+    # (warm), plain Material on the rendered tree, and Zensical on the rendered tree.
+    out["engines"] = {
+        str(k): {
+            "mkdocs": v.warm_build_s,
+            "mkdocs_plain": v.plain_build_s,
+            "zensical": v.zensical_build_s,
+        }
+        for k, v in scales.items()
+    }
     return out
 
 
@@ -380,6 +416,7 @@ def table(result: dict[str, Any]) -> str:
         ("build_s", "s"),
         ("warm_build_s", "s"),
         ("plain_build_s", "s"),
+        ("zensical_build_s", "s"),
         ("overhead_vs_plain", "x"),
         ("peak_rss_mb", "MB"),
         ("pages", ""),

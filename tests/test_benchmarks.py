@@ -40,6 +40,7 @@ def _scale(build_s: float, **changes: float) -> Scale:
         "search_index_bytes": 1_000_000,
         "warm_diagram_renders": 0,
         "plain_build_s": build_s,
+        "zensical_build_s": build_s / 2,
         "overhead_vs_plain": 1.0,
         "print_page_bytes": 1,
         "tasks": 1,
@@ -67,6 +68,8 @@ def test_summary_ratios_and_verdicts() -> None:
     assert met["largest page at x10 (bytes)"] is False
     assert met["validation at x30 (s)"] is True
     assert "| x10 build / x1 build | 12 | 12.50 | **no** |" in table(result)
+    assert result["engines"]["10"] == {"mkdocs": 100.0, "mkdocs_plain": 100.0, "zensical": 50.0}
+    assert "| zensical_build_s | 4.00 | 50.00 | 150.00 |" in table(result)
 
 
 def test_a_partial_run_says_what_it_did_not_measure() -> None:

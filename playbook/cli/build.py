@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from playbook.cli.zensical import ZensicalError, zensical_build
 from playbook.data.issues import errors, format_text
 from playbook.data.loader import load_playbook
 
@@ -204,8 +205,14 @@ def build(
     config: Path = Path("mkdocs.yml"),
     data_dir: Path | None = None,
     check_external: bool = False,
+    engine: str = "mkdocs",
 ) -> Path:
-    """Validate, build strictly, link-check and publish into ``out``. Raises BuildError."""
+    """Validate, build strictly, link-check and publish into ``out``. Raises BuildError.
+
+    ``engine`` is ``mkdocs`` (the site as hooks and plugins build it) or ``zensical`` (the
+    ``playbook render`` tree built by Zensical, :mod:`playbook.cli.zensical`); both get the
+    same link checks.
+    """
     config = config.resolve()
     if not config.is_file():
         raise BuildError(f"MkDocs config '{config}' not found")
@@ -220,7 +227,13 @@ def build(
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         if data_dir is not None:
             env["PLAYBOOK_DATA"] = str(Path(data_dir).resolve())
-        mkdocs_build(config, tmp, env)
+        if engine == "zensical":
+            try:
+                zensical_build(config, tmp, env)
+            except ZensicalError as exc:
+                raise BuildError(str(exc)) from exc
+        else:
+            mkdocs_build(config, tmp, env)
         base_path = site_base_path(config, env)
         broken = check_links(tmp, external=check_external, base_path=base_path)
         broken += check_svg_links(tmp)

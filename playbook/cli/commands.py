@@ -103,6 +103,14 @@ CONFIG_OPTION = click.option(
     help="MkDocs configuration file.",
 )
 
+ENGINE_OPTION = click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="Site engine: MkDocs with Material, or Zensical building the rendered tree.",
+)
+
 
 @cli.command()
 @click.option(
@@ -114,13 +122,14 @@ CONFIG_OPTION = click.option(
 )
 @CONFIG_OPTION
 @click.option("--check-external", is_flag=True, help="Also check external (http/https) links.")
-def build(out: Path, config: Path, check_external: bool) -> None:
+@ENGINE_OPTION
+def build(out: Path, config: Path, check_external: bool, engine: str) -> None:
     """Validate, build strictly, check every link, then swap the site into OUT."""
     from playbook.cli.build import BuildError
     from playbook.cli.build import build as run_build
 
     try:
-        site = run_build(out, config=config, check_external=check_external)
+        site = run_build(out, config=config, check_external=check_external, engine=engine)
     except BuildError as exc:
         click.echo(f"playbook: build failed: {exc}", err=True)
         click.echo(f"playbook: '{out}' was left as it was", err=True)
@@ -213,7 +222,15 @@ def serve(config: Path, addr: str, full: bool) -> None:
     help="Also write a plain Material config (no macros, no hooks) that builds OUT; it "
     "inherits --config, so write it in the same folder.",
 )
-def render(out: Path, config: Path, plain: Path | None) -> None:
+@ENGINE_OPTION
+@click.option(
+    "--zensical-config",
+    "zensical",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write a flattened Zensical config that builds OUT (write it in OUT's parent).",
+)
+def render(out: Path, config: Path, plain: Path | None, engine: str, zensical: Path | None) -> None:
     """Write every page's final Markdown into OUT, diagrams as SVG files, with the assets.
 
     The result is a plain docs tree: generated pages, chapters composed, macros expanded. Any
@@ -222,6 +239,7 @@ def render(out: Path, config: Path, plain: Path | None) -> None:
     import functools
 
     from playbook.cli.render_tree import RenderError, read_docs, render_tree, write_tree
+    from playbook.cli.zensical import adapt_links, write_zensical_config
     from playbook.render.pages import data_dir, diagram_cache_dir
     from playbook.render.svg import DiagramError, render_svg
     from playbook.site.config_file import (
@@ -254,11 +272,16 @@ def render(out: Path, config: Path, plain: Path | None) -> None:
         tree = render_tree(pb, load_playbook(folder).issues, pages, svg, extra)
     except (RenderError, DiagramError) as exc:
         fail(str(exc), 1)
+    if engine == "zensical":
+        tree = adapt_links(tree)
     write_tree(tree, assets, out)
     click.echo(f"rendered {len(tree.pages)} pages and {len(tree.diagrams)} diagrams into {out}")
     if plain is not None:
         plain.write_text(plain_config(config, out.resolve(), tree.nav), encoding="utf-8")
         click.echo(f"wrote {plain}")
+    if zensical is not None:
+        write_zensical_config(config.resolve(), tree.nav, zensical)
+        click.echo(f"wrote {zensical}")
 
 
 def _load_or_exit(data_dir: Path) -> Playbook:

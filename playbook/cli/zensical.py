@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from playbook.cli.tools import installed_command
 from playbook.site.config_file import read_config, resolve_tags
 
 if TYPE_CHECKING:
@@ -53,8 +54,7 @@ class ZensicalError(Exception):
 
 def zensical_executable() -> str:
     """The ``zensical`` command: beside this Python (the optional extra) or on PATH."""
-    here = Path(sys.executable).parent / "zensical"
-    found = str(here) if here.is_file() else shutil.which("zensical")
+    found = installed_command("zensical")
     if not found:
         raise ZensicalError(
             "Zensical is not installed: run "

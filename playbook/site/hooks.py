@@ -15,9 +15,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File
 
-from playbook.site import rebuild_cache
 from playbook.data.issues import errors, format_text, warnings
 from playbook.data.loader import LoadResult, load_playbook
+from playbook.render import links
 from playbook.render.pages import (
     build_nav,
     check_page_owners,
@@ -28,7 +28,6 @@ from playbook.render.pages import (
     source_path,
 )
 from playbook.render.printing import print_ready
-from playbook.render import links
 from playbook.render.svg import (
     DiagramError,
     cache_hit_count,
@@ -36,6 +35,7 @@ from playbook.render.svg import (
     render_svg,
     reset_render_count,
 )
+from playbook.site import rebuild_cache
 from playbook.site.revisions import revision_time, source_date_epoch
 
 if TYPE_CHECKING:
@@ -116,7 +116,8 @@ def on_page_content(html: str, page: Page, **kwargs: object) -> str:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
     """Date generated pages by their sources' last commit, undated ones by SOURCE_DATE_EPOCH.
 
-    The date plugin gives both the build time (see playbook/site/revisions.py); its formatting is kept.
+    The date plugin gives both the build time (see ``playbook.site.revisions``); its formatting
+    is kept.
     """
     dates: Any = config.plugins.get("git-revision-date-localized")
     if dates is None or "git_revision_date_localized" not in page.meta:
@@ -152,7 +153,7 @@ def on_page_context(
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    """Under ``mkdocs serve``, let rebuilds reuse unchanged pages' HTML (playbook.site.rebuild_cache)."""
+    """Under ``mkdocs serve``, let rebuilds reuse unchanged pages' HTML (``rebuild_cache``)."""
     if command == "serve":
         rebuild_cache.enable()
 

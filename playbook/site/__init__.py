@@ -1,0 +1,1 @@
+"""The MkDocs adapter: hooks, the serve rebuild cache, git revision dates, config reading."""

@@ -20,6 +20,8 @@ def define_env(env: Any) -> None:
     The data is loaded when a macro is first called, not here: this runs before the hooks'
     ``on_config`` has checked the data, and must not fail on data errors the hooks report.
     """
+    from pathlib import Path
+
     from playbook.data.issues import PlaybookError
     from playbook.data.loader import load_playbook
     from playbook.render.page_macros import MacroContext, page_macros
@@ -43,5 +45,13 @@ def define_env(env: Any) -> None:
         pages = files.documentation_pages() if files else []
         return {f.src_uri: f.content_string for f in pages}
 
-    for name, macro in page_macros(MacroContext(playbook, page, svg, docs)).items():
+    def source(uri: str) -> str | None:
+        path = Path(env.conf["docs_dir"]) / uri
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    context = MacroContext(playbook, page, svg, docs, source)
+    for name, macro in page_macros(context).items():
         env.macro(macro, name)

@@ -29,6 +29,7 @@ TOP_LEVEL = [
     "controls",
     "capabilities",
     "evaluations",
+    "parameters",
 ]
 
 

@@ -34,7 +34,7 @@ def test_gate_section_has_stages_task_approvers_criteria_and_links(pb: Playbook)
         "**Approvers:** [Model validator](../people/roles/model_validator.md), "
         "[Business owner](../people/roles/business_owner.md)"
     ) in page
-    assert "| AUC on out-of-time holdout | ≥ | 0.75 |  |  |" in page
+    assert "| AUC on out-of-time holdout | ≥ 0.75 |  |" in page
     assert "- Validation report" in page
     assert "**Applied by use cases:** [Client attrition](../use-cases/churn.md)" in page
     assert (

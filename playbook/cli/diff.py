@@ -165,7 +165,9 @@ _OPERATORS = {">=": "≥", "<=": "≤", "==": "="}
 def _bound(criterion: Criterion) -> str:
     """``≥ 0.75`` for a criterion (Unicode signs: ``>`` would be escaped in Markdown)."""
     sign = _OPERATORS.get(criterion.operator, criterion.operator)
-    return f"{sign} {criterion.threshold:g}{criterion.unit}"
+    if criterion.param is not None:
+        return f"{sign} {criterion.param}"
+    return f"{sign} {criterion.quantity}"
 
 
 def _criteria_changes(old: Playbook, new: Playbook) -> list[Change]:

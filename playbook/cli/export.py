@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from playbook.data import model as m
+from playbook.data.params import Param, parameters
 from playbook.render.markdown import table, text
 from playbook.site.revisions import source_date_epoch
 
@@ -248,6 +249,23 @@ class ExportPhase(m.Phase):
     )
 
 
+class ExportParameter(BaseModel):
+    """A policy parameter: a governed number, its unit, scope, owner and where it is defined."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(description="The dotted name chapters cite, e.g. monitoring.psi_alert.")
+    label: str
+    value: str | None = Field(description="Value and unit as text; null when only scoped.")
+    amount: str | None = Field(description="The value's number, as exact decimal text.")
+    unit: str
+    varies_by: Literal["", "tier", "use_case"]
+    values: dict[str, str] = Field(description="Risk tier or use-case id to the value as text.")
+    owner: str = Field(description="The role id that answers for the value.")
+    area: str
+    defined_in: str = Field(description="The data file that defines it.")
+    computed: bool = Field(description="True for value-case figures computed from inputs.")
+
+
 class ExportDocument(BaseModel):
     """The whole validated playbook as one JSON document.
 
@@ -270,6 +288,27 @@ class ExportDocument(BaseModel):
         description="The gap analysis: capabilities rated on the maturity scale."
     )
     evaluations: dict[str, ScoredEvaluation]
+    parameters: dict[str, ExportParameter] = Field(
+        description="Every policy parameter by name, value-case figures computed."
+    )
+
+
+def export_parameter(param: Param) -> ExportParameter:
+    """A parameter as exported."""
+    unit = param.value.unit if param.value else (param.values[0][1].unit if param.values else "")
+    return ExportParameter(
+        name=param.name,
+        label=param.label,
+        value=param.value.as_text() if param.value else None,
+        amount=str(param.value.amount) if param.value else None,
+        unit=unit,
+        varies_by=param.varies_by,
+        values={k: v.as_text() for k, v in param.values},
+        owner=param.owner,
+        area=param.area,
+        defined_in=param.file,
+        computed=param.computed,
+    )
 
 
 def scored_evaluation(pb: m.Playbook, ev: m.Evaluation) -> ScoredEvaluation:
@@ -314,6 +353,7 @@ def export_document(pb: m.Playbook) -> dict[str, Any]:
         controls=pb.controls,
         capabilities=pb.capabilities,
         evaluations={e.id: scored_evaluation(pb, e) for e in pb.evaluations.values()},
+        parameters={n: export_parameter(p) for n, p in parameters(pb).items()},
     )
     return doc.model_dump(mode="json", by_alias=True)
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from playbook.data import kinds
 from playbook.data.issues import suggest
 from playbook.data.model import Ref
+from playbook.data.params import check_parameters
 from playbook.data.sourcemap import Loc, SourceMap
 
 if TYPE_CHECKING:
@@ -502,6 +503,7 @@ CHECKS = (
     check_gates,
     check_scores,
     check_coverage,
+    check_parameters,
 )
 
 

@@ -400,6 +400,18 @@ KINDS: list[Kind] = [
             PageSpec("governance/traceability.md", _PAGES + "traceability", search=False),
         ),
     ),
+    Kind(
+        name="policy",
+        plural="policy",
+        file="policy.yaml",
+        file_model=m.PolicyFile,
+        title="Policy parameters",
+        single=True,
+        label="areas",
+        required=False,
+        page="governance/parameters.md",
+        pages=(PageSpec("governance/parameters.md", _PAGES + "parameters"),),
+    ),
 ]
 
 

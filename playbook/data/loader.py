@@ -191,6 +191,9 @@ def _assemble(records: dict[str, BaseModel], names: dict[str, str]) -> Playbook 
     for kind in kinds.top_level():
         if not kind.per_file:
             record = records.get(kind.file)
+            if record is None and not kind.required and kinds.pattern_of(kind.file):
+                fields[kind.plural] = None  # an optional file (policy.yaml) that is absent
+                continue
             if not isinstance(record, kind.file_model):
                 return None
             fields[kind.plural] = getattr(record, kind.key) if kind.key else record
@@ -244,7 +247,8 @@ def _missing_files(present: set[str]) -> list[Issue]:
     found = []
     for pattern in kinds.file_models():
         if "*" not in pattern:
-            if f"data/{pattern}" not in present:
+            optional = all(not k.required for k in kinds.top_level() if k.file == pattern)
+            if f"data/{pattern}" not in present and not optional:
                 found.append(
                     Issue(
                         f"data/{pattern}", 1, 1, "error", "missing-file", "required file is missing"

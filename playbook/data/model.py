@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from playbook.data.quantity import Quantity, Unit
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
@@ -324,13 +326,40 @@ class ToolsFile(Record):
 
 
 class Criterion(Record):
-    """A measurable entry criterion of a gate."""
+    """A measurable entry criterion of a gate.
 
+    A criterion with an ``id`` is a policy parameter, ``gates.<gate>.<id>``, that prose cites
+    instead of retyping its threshold.
+    """
+
+    id: Slug | None = Field(
+        None, description="Makes the threshold citable as the parameter gates.<gate>.<id>."
+    )
     metric: Text = Field(description="e.g. 'AUC on out-of-time holdout'.")
     operator: Literal[">=", "<=", ">", "<", "=="]
-    threshold: float
-    unit: str = ""
+    threshold: float | None = Field(
+        None, description="The threshold; or leave it out and name a policy `param`."
+    )
+    param: str | None = Field(
+        None,
+        description="A policy parameter (data/policy.yaml) that is the threshold, e.g."
+        " monitoring.psi_alert, when the value is firm-wide rather than the gate's own.",
+    )
+    unit: Unit = Field("", description="The threshold's unit; empty for a plain number.")
     note: str = ""
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> Criterion:
+        if (self.threshold is None) == (self.param is None):
+            raise ValueError("give either 'threshold' (with its 'unit') or 'param', not both")
+        return self
+
+    @property
+    def quantity(self) -> Quantity | None:
+        """The threshold with its unit (None when it is a policy parameter)."""
+        if self.threshold is None:
+            return None
+        return Quantity.parse(self.threshold).with_unit(self.unit)
 
 
 class Gate(Keyed):
@@ -514,14 +543,60 @@ class ToolEvaluationFile(Record):
 
 
 class Kpi(Record):
-    """A KPI with a numeric target."""
+    """A KPI, SLO or model metric with a numeric target.
 
+    A KPI with an ``id`` is a policy parameter, ``use_cases.<use case>.<id>``, whose value is
+    its target.
+    """
+
+    id: Slug | None = Field(
+        None, description="Makes the target citable as the parameter use_cases.<use case>.<id>."
+    )
     name: Text
     target: float
     direction: Literal["at_least", "at_most"]
-    unit: str = ""
+    unit: Unit = Field("", description="The unit of target and baseline; empty for a score.")
     baseline: float | None = None
     kind: Literal["business", "model", "operational"]
+
+    @property
+    def quantity(self) -> Quantity:
+        """The target with its unit."""
+        return Quantity.parse(self.target).with_unit(self.unit)
+
+
+class ValueItem(Keyed):
+    """An input of a value case: a figure, its unit and where it comes from."""
+
+    name: Text = Field(description="What the figure is, e.g. 'Blended advisory fee'.")
+    value: Quantity
+    source: Text = Field(description="Where the figure comes from (a report, the pilot, ...).")
+
+
+class ValueStep(Keyed):
+    """A computed figure of a value case: the product of inputs and earlier steps."""
+
+    name: Text
+    product: list[Slug] = Field(
+        min_length=2, description="Input or earlier step ids multiplied together."
+    )
+
+
+class ValueCase(Record):
+    """The arithmetic behind a use case's value: computed, never typed.
+
+    The benefit is a chain of products of the inputs, the run cost the sum of its items; the
+    validator checks benefit over run cost against the intake rule (gate criterion
+    ``intake_approval.benefit_cost_ratio``). Every input, step, the run cost and the ratio are
+    parameters ``use_cases.<use case>.<id>``.
+    """
+
+    inputs: dict[Slug, ValueItem] = Field(min_length=1)
+    steps: dict[Slug, ValueStep] = Field(min_length=1)
+    benefit: Slug = Field(description="The step that is the annual benefit in USD.")
+    run_cost: dict[Slug, ValueItem] = Field(
+        min_length=1, description="Items of the annual run cost in USD, summed."
+    )
 
 
 class DataSource(Record):
@@ -568,6 +643,7 @@ class UseCase(Record):
     summary: Text
     business_problem: Markdown
     value_hypothesis: Markdown
+    value_case: ValueCase | None = None
     kpis: list[Kpi] = Field(min_length=1)
     data_sources: list[DataSource] = Field(min_length=1)
     features: list[Text] = Field(min_length=1)
@@ -584,6 +660,51 @@ class UseCase(Record):
         default_factory=list, description="Architecture components."
     )
     architecture: Markdown = Field(description="Architecture specifics." + MARKDOWN_NOTE)
+
+
+# --------------------------------------------------------------------------------------------
+# data/policy.yaml
+# --------------------------------------------------------------------------------------------
+
+TierOrUseCase = Annotated[int, Field(ge=1, le=3)] | Slug
+
+
+class Parameter(Keyed):
+    """A firm-wide governed number: a threshold, tolerance, duration, cadence, SLO or size.
+
+    Its name is ``<area>.<id>``. Where it varies by risk tier or use case, ``varies_by`` says
+    which and ``values`` holds one value per tier (1-3) or use-case id; ``value`` is then the
+    default for anything not listed, and may be left out when every case is listed.
+    """
+
+    name: Text = Field(description="What the number is, e.g. 'PSI alert level'.")
+    value: Quantity | None = Field(None, description="The value, e.g. '5 business days'.")
+    varies_by: Literal["tier", "use_case"] | None = Field(
+        None, description="The scope the value varies by."
+    )
+    values: dict[TierOrUseCase, Quantity] = Field(
+        default_factory=dict, description="Value per risk tier (1-3) or per use-case id."
+    )
+    owner: Slug = Field(description="The role that answers for the value.")
+    description: Markdown = Field(description="What it governs and why." + MARKDOWN_NOTE)
+
+
+class PolicyArea(Keyed):
+    """A group of parameters shown together on the parameters page, e.g. monitoring."""
+
+    name: Text
+    parameters: dict[Slug, Parameter] = Field(min_length=1)
+
+
+class PolicyFile(Record):
+    """``data/policy.yaml``: firm-wide parameters and the terms the number lint watches."""
+
+    areas: dict[Slug, PolicyArea] = Field(min_length=1)
+    terms: dict[Text, list[Text]] = Field(
+        default_factory=dict,
+        description="A governed term (PSI, canary, SLO, ...) to the parameters a number written"
+        " near it should cite instead; `playbook validate` reports such numbers.",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -610,6 +731,7 @@ class Playbook(Record):
     criteria: dict[str, EvaluationCriterion]
     evaluations: dict[str, Evaluation]
     use_cases: dict[str, UseCase]
+    policy: PolicyFile | None = Field(None, description="data/policy.yaml, when present.")
     files: dict[str, str] = Field(
         default_factory=dict, description="Record kind or id to its data file, for edit links."
     )

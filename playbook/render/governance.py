@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from playbook.render import links, refs
+from playbook.render import links, parameters, refs
 from playbook.render.common import data_note, plural
 from playbook.render.markdown import admonition, bullets, heading, markdown, table, text
 from playbook.render.tools import link_url
@@ -26,10 +26,6 @@ STAGE_NAMES = {
 
 def _stage(stage: str) -> str:
     return text(STAGE_NAMES.get(stage, stage))
-
-
-def _number(value: float) -> str:
-    return f"{value:,.10g}"
 
 
 def source_anchor(source_id: str) -> str:
@@ -64,14 +60,16 @@ def control_risks(pb: Playbook, control_id: str) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------------------------
 
 
-def _criterion_row(criterion: Criterion) -> list[str]:
-    return [
-        text(criterion.metric),
-        text(OPERATORS.get(criterion.operator, criterion.operator)),
-        text(_number(criterion.threshold)),
-        text(criterion.unit),
-        text(criterion.note),
-    ]
+def _criterion_row(pb: Playbook, page: str, criterion: Criterion) -> list[str]:
+    sign = text(OPERATORS.get(criterion.operator, criterion.operator))
+    if criterion.param is not None:
+        try:
+            bound = parameters.render_param(pb, page, criterion.param)
+        except ValueError:
+            bound = text(criterion.param)  # the validator reports it
+    else:
+        bound = text(criterion.quantity)
+    return [text(criterion.metric), f"{sign} {bound}", text(criterion.note)]
 
 
 def _gate(pb: Playbook, page: str, gate: Gate) -> str:
@@ -115,8 +113,8 @@ def _gate(pb: Playbook, page: str, gate: Gate) -> str:
         + bullets(facts)
         + "\n**Entry criteria**\n\n"
         + table(
-            ["Metric", "Operator", "Threshold", "Unit", "Note"],
-            (_criterion_row(c) for c in gate.criteria),
+            ["Metric", "Threshold", "Note"],
+            (_criterion_row(pb, page, c) for c in gate.criteria),
         )
         + "\n**Evidence reviewed**\n\n"
         + bullets(text(e) for e in gate.evidence)

@@ -18,6 +18,7 @@ from playbook.render.gaps import render_gap_analysis
 from playbook.render.governance import render_controls, render_gates, render_traceability
 from playbook.render.home import lifecycle_diagram
 from playbook.render.pages import Page, page_from
+from playbook.render.parameters import render_parameters_page
 from playbook.render.process import render_phase_page, render_process_overview
 from playbook.render.raci import (
     matrix_is_split,
@@ -33,6 +34,11 @@ from playbook.render.usecases import render_use_case, render_use_cases_index
 if TYPE_CHECKING:
     from playbook.data.model import Playbook
     from playbook.render.pages import PageContext
+
+
+def parameters(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The policy parameters reference: every governed number, its value, owner and citations."""
+    return render_parameters_page(pb, page, ctx.docs)
 
 
 def roles_index(pb: Playbook, page: str, ctx: PageContext) -> str:

@@ -25,6 +25,7 @@ GAP_ANALYSIS = "technology/gap-analysis.md"
 TOOL_EVALUATION = "technology/tool-evaluation.md"
 GATES = "governance/gates.md"
 CONTROLS = "governance/controls.md"
+PARAMETERS = "governance/parameters.md"
 TRACEABILITY = "governance/traceability.md"
 DATA_REFERENCE = "reference/data-model.md"
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from playbook.render import home, refs
+from playbook.render import home, parameters, refs
 from playbook.render.markdown import text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from playbook.data.model import Playbook
+
+
+def _no_source(uri: str) -> str | None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +33,15 @@ class MacroContext:
         page: The source URI of the page being rendered.
         svg: Turns DOT text into SVG text (``playbook.render.svg.render_svg`` with its cache).
         docs: The hand-written pages, source URI to Markdown.
+        source: A hand-written page's text as its author wrote it (a chapter before it is
+            merged into its phase page), or None; error messages point into it.
     """
 
     playbook: Callable[[], Playbook]
     page: Callable[[], str]
     svg: Callable[[str], str]
     docs: Callable[[], Mapping[str, str]]
+    source: Callable[[str], str | None] = _no_source
 
 
 def page_macros(ctx: MacroContext) -> dict[str, Callable[..., Any]]:
@@ -61,7 +68,59 @@ def page_macros(ctx: MacroContext) -> dict[str, Callable[..., Any]]:
         docs = {uri: md for uri, md in ctx.docs().items() if uri.startswith("audiences/")}
         return home.render_audience_cards(ctx.page(), home.audiences_from_docs(docs))
 
+    def param(name: str, scope: str | int | None = None) -> str:
+        """A policy parameter's value and unit, linked to the parameters page.
+
+        ``param("monitoring.psi_alert")``; ``param("x", "aml_suspicious_activity")`` or
+        ``param("x", 1)`` for the value of one use case or risk tier.
+        """
+        try:
+            return parameters.render_param(ctx.playbook(), ctx.page(), name, scope)
+        except ValueError as exc:
+            raise ValueError(_located(ctx, "param", name, str(exc))) from None
+
+    def param_table(name: str) -> str:
+        """A table of a parameter's value per risk tier or use case."""
+        try:
+            return parameters.render_param_table(ctx.playbook(), ctx.page(), name)
+        except ValueError as exc:
+            raise ValueError(_located(ctx, "param_table", name, str(exc))) from None
+
+    def literal(value: str) -> str:
+        """A number written on purpose (an example, a regulation's own figure): the number lint
+        leaves it alone. ``literal("6 years")``."""
+        return text(value)
+
     return {
         macro.__name__: macro
-        for macro in (playbook_title, count, ref, lifecycle_diagram, audience_cards)
+        for macro in (
+            playbook_title,
+            count,
+            ref,
+            lifecycle_diagram,
+            audience_cards,
+            param,
+            param_table,
+            literal,
+        )
     }
+
+
+def _located(ctx: MacroContext, macro: str, name: str, message: str) -> str:
+    """``docs/PAGE:LINE:COL: message``, pointing at the macro call that failed.
+
+    A chapter merged into a generated phase page is searched in its own file, so the line is
+    the one its author sees.
+    """
+    page = ctx.page()
+    chapter = {v: k for k, v in parameters.chapter_pages(ctx.playbook()).items()}.get(page, page)
+    source = ctx.source(chapter)
+    if source is None:
+        source = ctx.docs().get(chapter, "")
+    line, col = 1, 1
+    for match in parameters.MACRO_CALL.finditer(source):
+        if match.group(2) == name and match.group(0).startswith(macro + "("):
+            line = source.count("\n", 0, match.start()) + 1
+            col = match.start() - source.rfind("\n", 0, match.start())
+            break
+    return f"docs/{chapter}:{line}:{col}: {message}"

@@ -24,6 +24,7 @@ from playbook.render import links
 from playbook.render.common import CHAPTER_SLOT
 from playbook.render.home import audiences_from_docs, lifecycle_diagram, render_home
 from playbook.render.markdown import DATA_SOURCE_CLASS
+from playbook.render.parameters import resolve_placeholders
 from playbook.render.reference import MODEL_SOURCE, render_data_reference
 
 if TYPE_CHECKING:
@@ -304,6 +305,7 @@ def generated_pages(
         docs: Hand-written pages, source URI to Markdown (for the home page's audience cards).
     """
     docs = docs or {}
+    pb = resolve_placeholders(pb)
     ctx = PageContext(issues, svg, docs)
     pages = [page for kind in kinds.KINDS for page in kind_pages(pb, kind, ctx)]
     pages += [

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from playbook.data import kinds
 from playbook.data import model as m
+from playbook.data.quantity import Quantity
 from playbook.render.markdown import edit_data_note, heading, table
 
 if TYPE_CHECKING:
@@ -240,6 +241,26 @@ risks:
 components: [prod_model_registry]
 architecture: Batch scoring on OpenShift, reading features from Snowflake.
 """,
+    "policy.yaml": """\
+# yaml-language-server: $schema=schema/policy.schema.json
+areas:
+  monitoring:
+    name: Monitoring and drift
+    parameters:
+      psi_alert:
+        name: PSI alert level
+        value: "0.25"
+        owner: model_validator
+        description: PSI above which drift is material and opens a model incident.
+      review_cadence:
+        name: Periodic review cadence
+        varies_by: tier
+        values: {1: 12 months, 2: 24 months, 3: 36 months}
+        owner: model_validator
+        description: How often a production model is reviewed.
+terms:
+  PSI: [monitoring.psi_alert]
+""",
 }
 
 #: Prose for each data file, shown under its heading.
@@ -259,6 +280,9 @@ PURPOSE: dict[str, str] = {
     "gap_analysis.yaml": "The 0-4 maturity scale and each capability's current and target level.",
     "tool_evaluation.yaml": "Weighted criteria and the tool selections scored against them.",
     "use_cases/*.yaml": "One file per use case, named after its id.",
+    "policy.yaml": "Firm-wide policy parameters (thresholds, durations, cadences, service "
+    "levels), each typed with its unit and owner, and the governed terms the number lint "
+    "watches; pages cite them by name (see the policy parameters page).",
 }
 
 _PLAIN = {str: "text", int: "integer", float: "number", bool: "true / false"}
@@ -298,6 +322,8 @@ def type_name(annotation: Any, metadata: list[Any] | None = None) -> str:
     if origin in (Union, types.UnionType):
         options = [a for a in args if a is not type(None)]
         return " or ".join(type_name(a) for a in options)
+    if annotation is Quantity:
+        return "quantity (`5 business days`, `99.5%`, `0.25`, `$0.6m`)"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"[{annotation.__name__}](#{anchor(annotation)})"
     if annotation is str:

@@ -529,7 +529,8 @@ class Located(NamedTuple):
 def _top_records(pb: m.Playbook, kind: Kind) -> Iterator[tuple[str, Any]]:
     value = getattr(pb, kind.plural)
     if kind.single:
-        yield "", value
+        if value is not None:  # an optional single file (policy.yaml) may be absent
+            yield "", value
     elif isinstance(value, list):
         for record in value:
             yield record.id, record

@@ -685,7 +685,7 @@ class Parameter(Keyed):
     values: dict[TierOrUseCase, Quantity] = Field(
         default_factory=dict, description="Value per risk tier (1-3) or per use-case id."
     )
-    owner: Slug = Field(description="The role that answers for the value.")
+    owner: RoleId = Field(description="The role that answers for the value.")
     description: Markdown = Field(description="What it governs and why." + MARKDOWN_NOTE)
 
 

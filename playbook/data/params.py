@@ -297,15 +297,6 @@ def check_parameters(pb: Playbook, where: Any) -> list[Issue]:
             for p in area.parameters.values():
                 loc = ("areas", area.id, "parameters", p.id)
                 found += _check_scope(pb, where, file, loc, p.varies_by, p.value, p.values)
-                if p.owner not in pb.roles:
-                    found.append(
-                        where.issue(
-                            file,
-                            (*loc, "owner"),
-                            "unknown-ref",
-                            f"unknown role '{p.owner}'" + suggest(p.owner, sorted(pb.roles)),
-                        )
-                    )
         for term, names in pb.policy.terms.items():
             for index, name in enumerate(names):
                 if name not in known:

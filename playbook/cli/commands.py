@@ -62,12 +62,28 @@ def main(argv: list[str] | None = None) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def validate(data_dir: Path, strict: bool, fmt: str) -> None:
-    """Check every data file: syntax, shape, cross-references and RACI rules."""
+@click.option(
+    "--docs",
+    "docs_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Hand-written pages to lint for typed numbers [default: docs/ beside the data folder].",
+)
+def validate(data_dir: Path, strict: bool, fmt: str, docs_dir: Path | None) -> None:
+    """Check every data file: syntax, shape, cross-references and RACI rules.
+
+    Also lints the data text and the hand-written pages for governed numbers typed instead of
+    cited from data (see data/policy.yaml).
+    """
+    from playbook.data.numbers import lint_numbers
+
     if not data_dir.is_dir():
         fail(f"data folder '{data_dir}' not found")
     result = load_playbook(data_dir)
-    issues = result.issues
+    issues = list(result.issues)
+    if result.playbook is not None:
+        docs = docs_dir if docs_dir is not None else data_dir.resolve().parent / "docs"
+        issues = sorted(issues + lint_numbers(result.playbook, data_dir, docs))
     click.echo(format_json(issues) if fmt == "json" else format_text(issues))
     if errors(issues) or (strict and warnings(issues)):
         sys.exit(1)

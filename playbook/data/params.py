@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 #: literal ``[[literal:6 years]]`` the number lint leaves alone. The renderer replaces both
 #: with plain, escaped text; data never reaches Jinja.
 PLACEHOLDER = re.compile(r"\[\[(param|literal):([^\[\]|]{1,120})(?:\|([^\[\]]{1,64}))?\]\]")
+#: A ``param`` or ``param_table`` macro call in a hand-written page, and its first argument.
+MACRO_CALL = re.compile(r"""\bparam(?:_table)?\(\s*(["'])([^"'\n]{0,120})\1""")
 #: Parameter names: dotted slugs.
 NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 #: The gate criterion whose threshold every value case must meet (benefit over run cost).

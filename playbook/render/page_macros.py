@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from playbook.data.params import MACRO_CALL
 from playbook.render import home, parameters, refs
 from playbook.render.markdown import text
 
@@ -118,7 +119,7 @@ def _located(ctx: MacroContext, macro: str, name: str, message: str) -> str:
     if source is None:
         source = ctx.docs().get(chapter, "")
     line, col = 1, 1
-    for match in parameters.MACRO_CALL.finditer(source):
+    for match in MACRO_CALL.finditer(source):
         if match.group(2) == name and match.group(0).startswith(macro + "("):
             line = source.count("\n", 0, match.start()) + 1
             col = match.start() - source.rfind("\n", 0, match.start())

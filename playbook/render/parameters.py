@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from playbook.data.params import PLACEHOLDER, Param, parameters, unknown_name
+from playbook.data.params import MACRO_CALL, PLACEHOLDER, Param, parameters, unknown_name
 from playbook.render import links, refs
 from playbook.render.common import data_note
 from playbook.render.markdown import heading, markdown, table, text
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 _RESOLVED = "_placeholders_resolved"
 _UNRESOLVED = "_placeholders_source"
-#: A ``param`` or ``param_table`` macro call in a hand-written page, and its first argument.
-MACRO_CALL = re.compile(r"""\bparam(?:_table)?\(\s*(["'])([^"'\n]{0,120})\1""")
 _H1 = re.compile(r"^#\s+(.+?)\s*(?:\{[^}]*\})?\s*$", re.MULTILINE)
 SCOPE_NAMES = {"tier": "Risk tier", "use_case": "Use case"}
 

@@ -152,3 +152,42 @@ def test_parameters_page_lists_value_unit_owner_and_citing_pages(ref: Playbook) 
     assert "| 0.25 |" in row
     assert "(../people/roles/model_validator.md)" in row
     assert "(../process/monitoring.md)" in row
+
+
+def test_value_case_is_computed_from_its_inputs(ref: Playbook) -> None:
+    known = parameters(ref)
+    benefit = known["use_cases.client_attrition.annual_benefit"].value
+    assert benefit is not None
+    # $2.1bn x 34% x 18% x 0.85%, to three significant digits
+    assert benefit.amount == Decimal("1.09E+6")
+    assert benefit.unit == "USD"
+    assert str(known["use_cases.client_attrition.run_cost"].value) == "$0.32m"
+    assert known["use_cases.client_attrition.annual_benefit"].computed
+
+
+def test_a_value_case_below_the_intake_rule_is_a_located_error(reference_copy: Path) -> None:
+    def costly(data: dict) -> dict:
+        data["value_case"]["run_cost"]["support"]["value"] = "$600,000"
+        return data
+
+    rewrite(reference_copy, "use_cases/client_attrition.yaml", costly)
+    issues = [i for i in load_uncached(reference_copy).issues if i.code == "value-case"]
+    text = (reference_copy / "use_cases/client_attrition.yaml").read_text(encoding="utf-8")
+    line = text[: text.index("\n  benefit:")].count("\n") + 2
+    assert [(i.file, i.line, i.severity) for i in issues] == [
+        ("data/use_cases/client_attrition.yaml", line, "error")
+    ]
+    assert (
+        "fails the intake rule (gates.intake_approval.benefit_cost_ratio >= 3" in issues[0].message
+    )
+
+
+def test_an_unknown_input_in_a_value_case_step_is_an_error(reference_copy: Path) -> None:
+    def typo(data: dict) -> dict:
+        data["value_case"]["steps"]["annual_benefit"]["product"] = ["retained_assets", "fee_rte"]
+        return data
+
+    rewrite(reference_copy, "use_cases/client_attrition.yaml", typo)
+    issues = [i for i in load_uncached(reference_copy).issues if i.code == "value-case"]
+    assert any("unknown input or earlier step 'fee_rte'" in i.message for i in issues)
+    assert any("did you mean 'fee_rate'" in i.message for i in issues)

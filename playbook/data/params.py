@@ -96,6 +96,7 @@ class ValueFigures:
     figures: dict[str, Quantity] = field(default_factory=dict)
     formulas: dict[str, str] = field(default_factory=dict)
     problems: list[tuple[Loc, str]] = field(default_factory=list)
+    ratio: Decimal | None = None  # benefit over run cost, unrounded: what the rule checks
 
 
 def value_figures(use_case: UseCase) -> ValueFigures:
@@ -104,12 +105,14 @@ def value_figures(use_case: UseCase) -> ValueFigures:
     case = use_case.value_case
     if case is None:
         return out
+    # Steps multiply exact amounts; only the figures shown are rounded (three digits).
+    exact: dict[str, Quantity] = {}
     for key, item in case.inputs.items():
-        out.figures[key] = item.value
+        out.figures[key] = exact[key] = item.value
     for key, step in case.steps.items():
         amount, units, ok = Decimal(1), [], True
         for index, ref in enumerate(step.product):
-            factor = out.figures.get(ref)
+            factor = exact.get(ref)
             if factor is None:
                 known = sorted(out.figures)
                 out.problems.append(
@@ -135,6 +138,7 @@ def value_figures(use_case: UseCase) -> ValueFigures:
             ok = False
         if ok:
             unit = units[0] if units else ""
+            exact[key] = Quantity(amount, unit)
             out.figures[key] = Quantity(significant(amount, 3), unit)
             out.formulas[key] = " × ".join(str(out.figures[r]) for r in step.product)
     cost = sum((item.value.amount for item in case.run_cost.values()), Decimal(0))
@@ -148,7 +152,7 @@ def value_figures(use_case: UseCase) -> ValueFigures:
                     f"value_case.run_cost.{key}: a run cost is in dollars (got {item.value})",
                 )
             )
-    benefit = out.figures.get(case.benefit)
+    benefit = exact.get(case.benefit)
     if benefit is None:
         out.problems.append(
             (
@@ -161,9 +165,10 @@ def value_figures(use_case: UseCase) -> ValueFigures:
             (("value_case", "benefit"), f"value_case.benefit: '{case.benefit}' is not in dollars")
         )
     elif cost > 0:
-        ratio = significant(benefit.amount / cost, 2)
-        out.figures["benefit_cost_ratio"] = Quantity(ratio, "x")
-        out.formulas["benefit_cost_ratio"] = f"{benefit} ÷ {out.figures['run_cost']}"
+        out.ratio = benefit.amount / cost
+        out.figures["benefit_cost_ratio"] = Quantity(significant(out.ratio, 2), "x")
+        shown = out.figures[case.benefit]
+        out.formulas["benefit_cost_ratio"] = f"{shown} ÷ {out.figures['run_cost']}"
     return out
 
 
@@ -421,9 +426,11 @@ def _check_value_cases(pb: Playbook, where: Any, known: Mapping[str, Param]) -> 
         result = value_figures(uc)
         found += [where.issue(file, loc, "value-case", msg) for loc, msg in result.problems]
         ratio = result.figures.get("benefit_cost_ratio")
-        if ratio is None or rule is None or criterion is None or rule.value is None:
+        if ratio is None or result.ratio is None or rule is None or criterion is None:
             continue
-        if not _meets(ratio.amount, criterion.operator, rule.value.amount):
+        if rule.value is None:
+            continue
+        if not _meets(result.ratio, criterion.operator, rule.value.amount):
             benefit = result.figures[uc.value_case.benefit]
             found.append(
                 where.issue(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from playbook.data.params import INTAKE_RULE, parameters, value_figures
+from playbook.data.quantity import Quantity
+from playbook.render import parameters as parameters_render
 from playbook.render import refs
 from playbook.render.common import data_note, plural, stage
 from playbook.render.markdown import bullets, html, markdown, table, text
@@ -75,19 +78,54 @@ def render_use_cases_index(pb: Playbook, page: str) -> str:
     )
 
 
-def _number(value: float) -> str:
-    return f"{value:,.10g}"
+def _value_case(pb: Playbook, page: str, uc: UseCase) -> str:
+    """The value case: inputs with sources, computed steps, run cost and the intake rule."""
+    case = uc.value_case
+    if case is None:
+        return ""
+    figures = value_figures(uc)
+    rows = [[text(i.name), text(i.value), text(i.source)] for i in case.inputs.values()]
+    rows += [
+        [f"**{text(step.name)}**", f"**{text(figures.figures[key])}**", text(figures.formulas[key])]
+        for key, step in case.steps.items()
+        if key in figures.figures
+    ]
+    rows += [[text(i.name), text(i.value), text(i.source)] for i in case.run_cost.values()]
+    rows.append(
+        [
+            "**Annual run cost**",
+            f"**{text(figures.figures['run_cost'])}**",
+            "Sum of the items above",
+        ]
+    )
+    ratio = figures.figures.get("benefit_cost_ratio")
+    rule = parameters(pb).get(INTAKE_RULE)
+    if ratio is not None:
+        against = (
+            f"at least {parameters_render.render_param(pb, page, INTAKE_RULE)} at intake"
+            if rule
+            else ""
+        )
+        rows.append(["**Benefit over run cost**", f"**{text(ratio)}**", against])
+    return (
+        "### Value case { #value-case }\n\n"
+        "Computed from the inputs by the validator, which checks the ratio against the intake "
+        "rule; no total is typed by hand.\n\n"
+        + table(["Figure", "Value", "Source or formula"], rows)
+        + "\n"
+    )
 
 
 def _kpi_row(kpi: Kpi) -> list[str]:
-    unit = f" {text(kpi.unit)}" if kpi.unit else ""
     sign = "≥" if kpi.direction == "at_least" else "≤"
-    baseline = f"{_number(kpi.baseline)}{unit}" if kpi.baseline is not None else "–"
+    baseline = (
+        Quantity.parse(kpi.baseline).with_unit(kpi.unit) if kpi.baseline is not None else None
+    )
     return [
         text(kpi.name),
         text(kpi.kind.capitalize()),
-        baseline,
-        f"{sign} {_number(kpi.target)}{unit}",
+        text(baseline) if baseline is not None else "–",
+        f"{sign} {text(kpi.quantity)}",
     ]
 
 
@@ -113,6 +151,7 @@ def render_use_case(pb: Playbook, page: str, use_case_id: str, diagram: str = ""
         markdown(uc.business_problem).strip() + "\n\n",
         "## Value hypothesis { #value-hypothesis }\n\n",
         markdown(uc.value_hypothesis).strip() + "\n\n",
+        _value_case(pb, page, uc),
         "### KPIs { #kpis }\n\n",
         table(["KPI", "Kind", "Baseline", "Target"], [_kpi_row(k) for k in uc.kpis]),
         "\n## Data { #data }\n\n",

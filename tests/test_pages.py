@@ -87,13 +87,15 @@ def test_pages_name_their_data_file_for_the_edit_button(pages: list[Page]) -> No
     assert edit_uri_of(by_uri["process/build.md"], "process/build.md") == "process/build.md"
 
 
-def test_generated_page_turns_macros_off_and_matrices_leave_search(pages: list[Page]) -> None:
+def test_generated_page_gives_the_template_engine_only_front_matter(pages: list[Page]) -> None:
     by_uri = {p.src_uri: p for p in pages}
-    role, _ = split_front_matter(by_uri["people/roles/ml_engineer.md"].compose())
+    role = by_uri["people/roles/ml_engineer.md"]
     owned = 'owner: ml_engineer\nupdated_from: ["data"]'
-    assert role == f"render_macros: false\n{owned}"
+    assert role.template() == f"---\n{owned}\n---\n\n"
+    assert split_front_matter(role.compose())[0] == owned
+    assert role.compose().endswith(role.body())
     matrix, body = split_front_matter(by_uri["people/raci.md"].compose())
-    assert matrix == f"render_macros: false\nsearch:\n  exclude: true\nhide:\n  - toc\n{owned}"
+    assert matrix == f"search:\n  exclude: true\nhide:\n  - toc\n{owned}"
     assert CHAPTER_SLOT not in body
 
 
@@ -115,9 +117,15 @@ def test_composed_page_never_runs_generated_text_as_jinja(pb: Playbook) -> None:
         pb.model_copy(update={"phases": [hostile, *pb.phases[1:]]}), [], stub_svg
     )
     page = next(p for p in pages if p.src_uri == "process/build.md")
-    body = split_front_matter(page.compose("## Prose\n"))[1]
-    rendered = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(body).render()
-    assert "42" not in rendered
+    template = page.template("## Prose {{ 6 * 7 }}\n")
+    assert "endraw" not in template  # only the chapter goes to Jinja
+    assert "{{ 6 * 7 }}" in template
+    _, chapter = split_front_matter(template)
+    rendered = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(chapter).render()
+    final = page.body(rendered)
+    assert "## Prose 42" in final
+    assert final.count("42") == 1
+    assert "6 * 7" in final  # the data shows as text
 
 
 def test_chapter_without_a_slot_goes_where_the_data_line_was_and_the_line_goes_last() -> None:

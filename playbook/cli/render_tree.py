@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 import yaml
+from jinja2.sandbox import SandboxedEnvironment
 
 from playbook.render import links
 from playbook.render.markdown import text
@@ -65,7 +66,6 @@ class RenderedTree:
 # Rendering
 # --------------------------------------------------------------------------------------------
 
-_RENDER_MACROS = re.compile(r"^render_macros:.*(?:\n|$)", re.MULTILINE)
 _DIAGRAM = re.compile(
     r'<div class="playbook-diagram"[^>]*>\n(?P<svg><svg\b.*?</svg>)\n'
     r'<p class="playbook-diagram__caption">(?P<caption>.*?)</p>\n</div>\n',
@@ -95,31 +95,41 @@ def render_tree(
     """
     pages = generated_pages(pb, issues, svg, docs)
     written = dict(docs)
-    composed: dict[str, str] = {}
+    chapters: dict[str, str | None] = {}
     for page in pages:
         if page.chapter and page.chapter not in written:
             raise RenderError(
                 f"{page.edit_path}: chapter '{page.chapter}' is not in the docs folder"
             )
-        chapter = written.pop(page.chapter or page.src_uri, None)
-        composed[page.src_uri] = page.compose(chapter)
+        chapters[page.src_uri] = written.pop(page.chapter or page.src_uri, None)
     nav = build_nav(pages, written)
-    composed.update(sorted(written.items()))
 
     current = [""]
     context = MacroContext(playbook=lambda: pb, page=lambda: current[0], svg=svg, docs=lambda: docs)
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
     env.globals.update(page_macros(context))
     tree = RenderedTree(pages={}, nav=nav)
-    for uri, markdown in composed.items():
+    for page in pages:
+        # As in the site: only the chapter goes through Jinja, the generated text is added after.
+        current[0] = page.src_uri
+        chapter = chapters[page.src_uri]
+        if chapter is None:
+            final = page.front_matter() + page.body()
+        else:
+            front, body = _expand(env, page.src_uri, page.template(chapter), extra or {})
+            final = front + page.body(body)
+        tree.pages[page.src_uri] = _split_diagrams(page.src_uri, final, tree.diagrams)
+    for uri, markdown in sorted(written.items()):
         current[0] = uri
-        final = _expand(env, uri, markdown, extra or {})
-        tree.pages[uri] = _split_diagrams(uri, final, tree.diagrams)
+        front, body = _expand(env, uri, markdown, extra or {})
+        tree.pages[uri] = _split_diagrams(uri, front + body.lstrip("\n"), tree.diagrams)
     return tree
 
 
-def _expand(env: jinja2.Environment, uri: str, markdown: str, extra: Mapping[str, Any]) -> str:
-    """Run a page's macros as mkdocs-macros would, unless its front matter turns them off."""
+def _expand(
+    env: jinja2.Environment, uri: str, markdown: str, extra: Mapping[str, Any]
+) -> tuple[str, str]:
+    """Run a page's macros as mkdocs-macros would: its front matter block and expanded body."""
     front, body = split_front_matter(markdown)
     try:
         meta = yaml.safe_load(front) if front else {}
@@ -134,8 +144,7 @@ def _expand(env: jinja2.Environment, uri: str, markdown: str, extra: Mapping[str
         except (ValueError, KeyError) as exc:  # a macro rejected its arguments
             raise RenderError(f"{uri}: {exc}") from exc
         body += "\n"
-    front = _RENDER_MACROS.sub("", front).strip()
-    return (f"---\n{front}\n---\n\n" if front else "") + body.lstrip("\n")
+    return (f"---\n{front}\n---\n\n" if front else ""), body
 
 
 def _split_diagrams(uri: str, markdown: str, diagrams: dict[str, str]) -> str:

@@ -57,6 +57,29 @@ Markdown = Annotated[
     StringConstraints(min_length=1),
     Field(json_schema_extra={"contentMediaType": "text/markdown"}),
 ]
+#: A web address written into links: https (plain http only to this machine, for tests), and
+#: none of the characters that could end a Markdown link or an HTML attribute (spaces, quotes,
+#: brackets, braces).
+HttpsUrl = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^(?:https://[A-Za-z0-9.-]+|http://(?:127\.0\.0\.1|localhost))(?::[0-9]{1,5})?"
+        r"(?:[/?#][A-Za-z0-9._~!$&*+,;=:@%/?#-]*)?$",
+        max_length=300,
+    ),
+    Field(description="An https:// URL without spaces, quotes, brackets or braces."),
+]
+GIT_REF_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_-]*(?:[./][A-Za-z0-9_-]+)*$"
+#: A git branch name as ``git check-ref-format --branch`` accepts it, restricted to the
+#: characters a URL path and a Markdown link carry unescaped.
+GitRef = Annotated[
+    str,
+    StringConstraints(
+        pattern=GIT_REF_PATTERN,
+        max_length=100,
+    ),
+    Field(description="A git branch name: letters, digits, '.', '_', '-' and '/'."),
+]
 Letter = Literal["R", "A", "S", "C", "I"]
 Environment = Literal["dev", "staging", "prod"]
 Stage = Literal[
@@ -172,10 +195,10 @@ class PlaybookMeta(Record):
         " case's owner, and an unlisted lifecycle file's page to the role Accountable for most"
         " of its tasks.",
     )
-    repo_url: Annotated[str, StringConstraints(pattern=r"^https?://")] = Field(
-        description="The source repository, used for 'edit this data' links."
+    repo_url: HttpsUrl = Field(
+        description="The source repository (https), used for 'edit this data' links."
     )
-    edit_branch: Text = Field("main", description="Branch that edit links point at.")
+    edit_branch: GitRef = Field("main", description="Branch that edit links point at.")
     raci_letters: Literal["RACI", "RASCI"] = Field(
         "RACI", description="RACI, or RASCI with S = Support."
     )
@@ -310,7 +333,7 @@ class Tool(Keyed):
     environments: list[Environment] = Field(default_factory=list)
     owner: RoleId = Field(description="The role that owns the tool.")
     description: Markdown = Field(description="What the firm uses it for." + MARKDOWN_NOTE)
-    url: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
+    url: HttpsUrl | None = None
 
 
 class ToolsFile(Record):
@@ -391,7 +414,7 @@ class Source(Keyed):
 
     title: Text
     issuer: Text
-    url: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
+    url: HttpsUrl | None = None
 
 
 class EnforcedAt(Record):

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from playbook.render import links
 from playbook.render.markdown import plain_text
+from playbook.safety import dot_string as quote
+from playbook.safety import escape
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -79,36 +81,24 @@ _EDGE_DEFAULTS = {
 # --------------------------------------------------------------------------------------------
 
 
-def quote(value: str) -> str:
-    r"""A DOT double-quoted string: backslashes and quotes escaped, newlines as ``\n``.
+class HtmlLabel(str):
+    """A Graphviz HTML-like label built by :func:`_label` from escaped text.
 
-    Doubling every backslash also disables Graphviz's ``\N``/``\G``/``\l`` escapes, so data text
-    is always shown literally.
+    Only this type is written as ``<...>``; every other attribute value, even one that starts
+    with ``<`` and ends with ``>``, goes through :func:`playbook.safety.dot_string`.
     """
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-    return f'"{escaped}"'
 
-
-def html_text(value: str) -> str:
-    """Text escaped for a Graphviz HTML-like label."""
-    return (
-        value.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&#39;")
-    )
+    __slots__ = ()
 
 
 def _attrs(attrs: Mapping[str, str | None]) -> str:
-    """``[k="v", ...]``; values starting with ``<`` and ending with ``>`` are HTML labels."""
+    """``[k="v", ...]``; only an :class:`HtmlLabel` is written as an HTML-like label."""
     parts = []
     for key, value in attrs.items():
         if value is None:
             continue
-        is_html = key in {"label", "xlabel"} and value.startswith("<") and value.endswith(">")
-        parts.append(f"{key}={value if is_html else quote(value)}")
+        is_html = isinstance(value, HtmlLabel) and key in {"label", "xlabel"}
+        parts.append(f"{key}={f'<{value}>' if is_html else quote(value)}")
     return "[" + ", ".join(parts) + "]"
 
 
@@ -125,15 +115,15 @@ def _label(
     bold: bool = False,
     width: int = 22,
     detail_width: int | None = None,
-) -> str:
+) -> HtmlLabel:
     """An HTML-like label: the wrapped title, then an optional smaller second line."""
-    lines = "<BR/>".join(html_text(line) for line in _wrap(title, width))
+    lines = "<BR/>".join(escape(line) for line in _wrap(title, width))
     if bold:
         lines = f"<B>{lines}</B>"
     if detail:
-        small = "<BR/>".join(html_text(line) for line in _wrap(detail, detail_width or width + 6))
+        small = "<BR/>".join(escape(line) for line in _wrap(detail, detail_width or width + 6))
         lines += f'<BR/><FONT POINT-SIZE="9">{small}</FONT>'
-    return f"<{lines}>"
+    return HtmlLabel(lines)
 
 
 _BLOCK_MARKS = re.compile(r"[#>]+")

@@ -5,48 +5,26 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from markupsafe import escape
+from playbook.safety import escape as html
+from playbook.safety import markdown_text as text
+from playbook.safety import sanitize_markdown as markdown
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-#: Characters that Markdown would interpret inside plain-text table cells and link texts.
-_MD_SPECIAL = str.maketrans(
-    {
-        "|": r"\|",
-        "*": r"\*",
-        "_": r"\_",
-        "`": r"\`",
-        "[": r"\[",
-        "]": r"\]",
-        "<": "&lt;",
-        ">": "&gt;",
-        "&": "&amp;",
-        "{": "&#123;",
-        "}": "&#125;",
-        "#": "&#35;",
-        "\n": " ",
-    }
-)
-
-
-def text(value: object) -> str:
-    """Plain data text made safe for Markdown: HTML escaped, Markdown syntax neutralised."""
-    return str(value).translate(_MD_SPECIAL)
-
-
-def html(value: object) -> str:
-    """Plain data text escaped for raw HTML (also neutralises Jinja braces)."""
-    return str(escape(str(value))).replace("{", "&#123;").replace("}", "&#125;")
-
-
-def markdown(value: str) -> str:
-    """A Markdown-typed data field: passed through, but never as Jinja or raw script."""
-    return (
-        value.replace("{{", "&#123;&#123;")
-        .replace("{%", "&#123;%")
-        .replace("<script", "&lt;script")
-    )
+#: The escapers renderers use, under their short names; they live in :mod:`playbook.safety`.
+__all__ = [
+    "admonition",
+    "bullets",
+    "edit_data_note",
+    "heading",
+    "html",
+    "link",
+    "markdown",
+    "plain_text",
+    "table",
+    "text",
+]
 
 
 def link(label: str, target: str) -> str:

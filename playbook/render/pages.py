@@ -61,31 +61,50 @@ class Page:
     owner: str = ""
     updated_from: tuple[str, ...] = ("data",)
 
-    def compose(self, chapter: str | None = None) -> str:
-        """The final Markdown, with ``chapter`` (hand-written Markdown) in the chapter slot.
+    def template(self, chapter: str | None = None) -> str:
+        """What a template engine (mkdocs-macros) is given for this page: never generated text.
 
-        A fully generated page turns macro rendering off: its text is already final and
-        data must never be read as Jinja. A composed page keeps macros on for the chapter and
-        wraps the generated parts in ``{% raw %}`` blocks (generated text never contains
-        ``{%``: the renderers escape it).
+        The page's front matter, then the hand-written ``chapter``'s body (its H1 dropped), or
+        nothing on a fully generated page. The generated Markdown, made from hostile data, is
+        added only after the engine ran (:meth:`body`), so no data string is ever read as
+        Jinja, whatever it holds.
         """
-        content, note = _move_note(self.content)
+        front = self.front_matter(chapter)
         if chapter is None:
-            meta = "\n".join(["render_macros: false", *self._meta()])
-            body = content.replace(CHAPTER_SLOT, "")
-            return f"---\n{meta}\n---\n\n{body}{note}"
-        front, chapter_body = split_front_matter(chapter)
-        chapter_body = _H1.sub("", chapter_body, count=1).strip()
-        head, tail = content.split(CHAPTER_SLOT, 1)
+            return front
+        _, chapter_body = split_front_matter(chapter)
+        return front + _H1.sub("", chapter_body, count=1).strip() + "\n"
+
+    def front_matter(self, chapter: str | None = None) -> str:
+        """The page's front matter block, merged with the one of its ``chapter``, if any."""
+        if chapter is None:
+            return "---\n" + "\n".join(self._meta()) + "\n---\n\n"
+        front, _ = split_front_matter(chapter)
         # An owner the chapter names wins over the one the data gives the page.
         lines = self._meta(owner="owner" not in _front_matter_keys(front), chapter=self.chapter)
         meta = "\n".join([front, *lines] if front else lines)
-        return (
-            (f"---\n{meta}\n---\n\n" if meta else "")
-            + _raw(head)
-            + f"\n{chapter_body}\n\n"
-            + _raw(tail + note)
-        )
+        return f"---\n{meta}\n---\n\n" if meta else ""
+
+    def body(self, chapter_body: str | None = None) -> str:
+        """The final Markdown without front matter: the chapter, once rendered, in its slot.
+
+        Args:
+            chapter_body: The body of :meth:`template` after the template engine ran, or None
+                for a fully generated page.
+        """
+        content, note = _move_note(self.content)
+        if chapter_body is None:
+            return content.replace(CHAPTER_SLOT, "") + note
+        head, tail = content.split(CHAPTER_SLOT, 1)
+        chapter_body = chapter_body.strip()
+        return (f"{head}\n{chapter_body}\n\n" if chapter_body else head) + tail + note
+
+    def compose(self, chapter: str | None = None) -> str:
+        """The final Markdown of the page with ``chapter`` (needing no template engine) merged."""
+        if chapter is None:
+            return self.front_matter() + self.body()
+        template = self.template(chapter)
+        return self.front_matter(chapter) + self.body(split_front_matter(template)[1])
 
     def _meta(self, *, owner: bool = True, chapter: str | None = None) -> list[str]:
         """Front matter lines for the page's settings, its owner and what it is made from."""
@@ -116,10 +135,6 @@ def split_front_matter(markdown: str) -> tuple[str, str]:
     if not match:
         return "", markdown
     return match.group(1).strip(), markdown[match.end() :]
-
-
-def _raw(markdown: str) -> str:
-    return f"{{% raw %}}\n{markdown}\n{{% endraw %}}\n" if markdown.strip() else ""
 
 
 def _move_note(content: str) -> tuple[str, str]:

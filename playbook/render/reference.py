@@ -13,13 +13,13 @@ import re
 import types
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
-from markupsafe import escape
 from pydantic import BaseModel
 
 from playbook.data import kinds
 from playbook.data import model as m
 from playbook.data.quantity import Quantity
 from playbook.render.markdown import edit_data_note, heading, table
+from playbook.safety import escape
 
 if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
@@ -301,8 +301,10 @@ def _string_kind(metadata: list[Any]) -> str:
         pattern = getattr(item, "pattern", None)
         if pattern == r"^[a-z][a-z0-9_]*$":
             return "id"
-        if pattern == r"^https?://":
+        if isinstance(pattern, str) and "https://" in pattern:
             return "URL"
+        if pattern == m.GIT_REF_PATTERN:
+            return "git branch"
     return "text"
 
 
@@ -364,7 +366,7 @@ def _summary(model: type[BaseModel]) -> str:
 def _prose(value: str) -> str:
     """Developer-written text (docstrings, descriptions): code spans kept, cells kept intact."""
     code = value.replace("``", "`")
-    return str(escape(code)).replace("|", "\\|").replace("{", "&#123;").replace("}", "&#125;")
+    return escape(code).replace("|", "\\|")
 
 
 def render_model(model: type[BaseModel]) -> str:

@@ -21,6 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from playbook.safety import escape, is_site_link
+
 #: The default cache folder, relative to the project root.
 DEFAULT_CACHE_DIR = Path(".cache") / "diagrams"
 
@@ -183,12 +185,21 @@ _FONT = re.compile(r'font-family="[^"]*"')
 _EMPTY_GROUP = re.compile(r"<g>\s*(<a\b.*?</a>)\s*</g>", re.DOTALL)
 
 
+#: What a diagram never needs, whatever its DOT said: scripts, embedded HTML, event handlers.
+_ACTIVE = re.compile(
+    r"<(script|foreignObject|iframe|style)\b.*?(?:</\1\s*>|/>)", re.DOTALL | re.IGNORECASE
+)
+_HANDLER = re.compile(r"""\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)""", re.IGNORECASE)
+
+
 def _link(match: re.Match[str]) -> str:
     attrs = dict(_ATTR.findall(match.group(1)))
     target = attrs.get("xlink:href") or attrs.get("href")
     title = attrs.get("xlink:title") or attrs.get("title")
-    if not target:
-        return "<a>"
+    # Only links into the site: a scheme (javascript:, data:, even https:) or another host is
+    # dropped with the target, keeping the tooltip.
+    if not target or not is_site_link(target):
+        return "<a>" + (f"<title>{title}</title>" if title else "")
     # xlink:href, not href: Material's instant navigation rewrites every [href] element's
     # ``href`` property, which is read-only on SVG links and throws a console error.
     tag = f'<a xlink:href="{target}">'
@@ -205,6 +216,7 @@ def clean_svg(svg: str, title: str | None = None) -> str:
     ``title`` is given) and no blank lines.
     """
     body = _PROLOG.sub("", svg).replace("&#45;", "-")
+    body = _HANDLER.sub("", _ACTIVE.sub("", body))
     first = _TITLE.search(body)
     name = title if title is not None else (html.unescape(first.group(1)) if first else "")
     body = _TITLE.sub("", body)
@@ -213,7 +225,7 @@ def clean_svg(svg: str, title: str | None = None) -> str:
     body = _EMPTY_GROUP.sub(r"\1", body)
     body = _FONT.sub('font-family="Helvetica,Arial,sans-serif"', body)
     has_links = "<a xlink:href=" in body
-    label = html.escape(name, quote=True)
+    label = escape(name)
     # An img role would hide the links from assistive technology (and fails axe's
     # nested-interactive rule), so a linked diagram is a labelled group instead.
     role = "group" if has_links else "img"
@@ -230,8 +242,6 @@ def clean_svg(svg: str, title: str | None = None) -> str:
         )
 
     body = _SVG_OPEN.sub(root, body, count=1)
-    # Data text must never reach Jinja (mkdocs-macros) as a template expression.
-    body = body.replace("{", "&#123;").replace("}", "&#125;")
     lines = [line.rstrip() for line in body.strip().splitlines()]
     return "\n".join(line for line in lines if line.strip()) + "\n"
 
@@ -255,7 +265,7 @@ def diagram_html(svg: str, caption: str) -> str:
         diagram too wide to shrink to the column scrolls; its container is then a focusable,
         labelled region.
     """
-    label = html.escape(caption, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    label = escape(caption)
     svg = re.sub(r'aria-label="[^"]*"', lambda _: f'aria-label="{label}"', svg, count=1)
     svg = re.sub(r"<title>[^<]*</title>", lambda _: f"<title>{label}</title>", svg, count=1)
     width = _WIDTH.search(svg)

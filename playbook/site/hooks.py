@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import File
+from mkdocs.plugins import event_priority, get_plugin_logger
 
 from playbook.data.issues import errors, format_text, warnings
 from playbook.data.loader import LoadResult, load_playbook
@@ -36,6 +35,7 @@ from playbook.render.svg import (
     reset_render_count,
 )
 from playbook.site import rebuild_cache
+from playbook.site.generated import GeneratedFile, sandbox_macros
 from playbook.site.revisions import revision_time, source_date_epoch
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for issue in warnings(result.issues):
         # Validator warnings never fail the build; the RACI health report lists them.
         log.info("%s", issue)
+    sandbox_macros(config.plugins.get("macros"))
     meta = result.playbook.meta  # type: ignore[union-attr]
     config["repo_url"] = meta.repo_url
     config["repo_name"] = urlsplit(meta.repo_url).path.strip("/") or meta.repo_url
@@ -98,8 +99,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         for uri in dict.fromkeys((chapter_uri, page.src_uri)):
             if (old := files.get_file_from_path(uri)) is not None:
                 files.remove(old)
-        content = page.compose(chapter.content_string if chapter else None)
-        new = File.generated(config, page.src_uri, content=content)
+        # The file holds only what mkdocs-macros may read; the generated Markdown is added in
+        # on_page_markdown, after the macros ran.
+        content = page.template(chapter.content_string if chapter else None)
+        new = GeneratedFile.for_page(config, page, content, has_chapter=chapter is not None)
         new.edit_uri = edit_uri_of(page, chapter_uri if chapter else None)
         files.append(new)
     config["nav"] = build_nav(pages, written)
@@ -113,12 +116,23 @@ def on_page_content(html: str, page: Page, **kwargs: object) -> str:
     return html
 
 
+@event_priority(-50)
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
-    """Date generated pages by their sources' last commit, undated ones by SOURCE_DATE_EPOCH.
+    """Add the generated Markdown, after mkdocs-macros ran; date the page.
 
-    The date plugin gives both the build time (see ``playbook.site.revisions``); its formatting
-    is kept.
+    A generated page's file holds only its front matter and hand-written chapter (see
+    :meth:`playbook.render.pages.Page.template`): its data text is added here, so it never goes
+    through Jinja. Generated pages are dated by their sources' last commit, undated ones by
+    SOURCE_DATE_EPOCH: the date plugin gives both the build time (see
+    ``playbook.site.revisions``); its formatting is kept.
     """
+    if isinstance(page.file, GeneratedFile) and page.file.playbook_page is not None:
+        generated = page.file.playbook_page
+        markdown = generated.body(markdown if page.file.has_chapter else None)
+    return _date(markdown, page, config)
+
+
+def _date(markdown: str, page: Page, config: MkDocsConfig) -> str:
     dates: Any = config.plugins.get("git-revision-date-localized")
     if dates is None or "git_revision_date_localized" not in page.meta:
         return markdown

@@ -24,7 +24,7 @@ import graphviz
 import nh3
 
 #: Characters with a meaning in HTML and XML text and attribute values.
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
 _HTML_TABLE = str.maketrans(_HTML)
 
 #: Plain text in Markdown: the HTML characters, plus what Python-Markdown (and attr_list, whose

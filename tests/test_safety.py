@@ -93,7 +93,7 @@ def test_markdown_braces_in_prose_are_text_not_attributes() -> None:
 
 def test_escape_covers_html_and_attribute_contexts() -> None:
     assert escape("<a href=\"x\" title='y'>&</a>") == (
-        "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
+        "&lt;a href=&#34;x&#34; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
     )
     assert escape("{{ x }}") == "{{ x }}"
 

@@ -13,7 +13,7 @@ import pytest
 from playbook.cli.diff import diff_playbooks
 from playbook.data.loader import load_uncached
 from playbook.data.model import Playbook
-from tests.helpers import VALID, copy_data, rewrite
+from tests.helpers import VALID, copy_data, reference_data, rewrite
 from tests.playbook_cli import run_playbook
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -309,3 +309,29 @@ def test_a_long_text_change_shows_the_part_that_changed(valid_data: Path) -> Non
     assert "It signs and scans images." in after
     assert len(before) < 80
     assert len(after) < 80
+
+
+def test_a_changed_parameter_is_reported_with_the_pages_it_affects(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    copy_data(reference_data(), repo / "data")
+    (repo / "docs" / "process").mkdir(parents=True)
+    (repo / "docs" / "process" / "drift.md").write_text(
+        '# Drift\n\nAbove {{ param("monitoring.psi_alert") }} is a breach.\n', encoding="utf-8"
+    )
+    git(repo, "init", "--quiet", "--initial-branch", "main")
+    commit_all(repo, "The reference playbook")
+    git(repo, "tag", "base")
+
+    def raise_alert(doc: dict[str, Any]) -> None:
+        doc["areas"]["monitoring"]["parameters"]["psi_alert"]["value"] = "0.30"
+
+    rewrite(repo / "data", "policy.yaml", raise_alert)
+    result = run_playbook("diff", "base", cwd=repo)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    start = lines.index("### Policy parameters")
+    assert lines[start + 2 : start + 5] == [
+        "- **PSI alert level (monitoring.psi\\_alert)** changed",
+        "    - value 0.25 → 0.30",
+        "    - pages affected: governance/gates.md, governance/parameters.md, process/drift.md",
+    ]

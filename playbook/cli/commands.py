@@ -408,9 +408,17 @@ def diff(base: str, head: str | None, data_path: str) -> None:
                 click.echo(format_text(result.issues), err=True)
                 fail(f"the data at '{label}' has errors; cannot compare it", 1)
             sides.append(result.playbook)
-    click.echo(
-        render_changes(diff_playbooks(sides[0], sides[1]), base, head or "working tree"), nl=False
+    docs_dir = work_tree(repo) / "docs"
+    docs = (
+        {
+            p.relative_to(docs_dir).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(docs_dir.rglob("*.md"))
+        }
+        if docs_dir.is_dir()
+        else {}
     )
+    changes = diff_playbooks(sides[0], sides[1], docs)
+    click.echo(render_changes(changes, base, head or "working tree"), nl=False)
 
 
 @cli.group()

@@ -14,9 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from playbook.data.params import Param, parameters
+from playbook.render import links
 from playbook.render.markdown import text
+from playbook.render.parameters import citations
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from pydantic import BaseModel
 
     from playbook.data.model import Criterion, Playbook
@@ -202,8 +207,47 @@ def _moved_tasks(old: Playbook, new: Playbook) -> list[Change]:
     return changes
 
 
-def diff_playbooks(old: Playbook, new: Playbook) -> list[Change]:
-    """Every change from ``old`` to ``new`` that a reviewer should see."""
+def _param_text(param: Param | None) -> str:
+    if param is None:
+        return "none"
+    parts = [str(param.value)] if param.value is not None else []
+    parts += [f"{key}: {value}" for key, value in param.values]
+    return "; ".join(parts)
+
+
+def _parameter_changes(old: Playbook, new: Playbook, docs: Mapping[str, str]) -> list[Change]:
+    """Parameters added, removed or given a new value, with the pages that show them."""
+    before, after = parameters(old), parameters(new)
+    cited_before, cited_after = citations(old, docs), citations(new, docs)
+    changes = []
+    for name in sorted(set(before) | set(after)):
+        a, b = before.get(name), after.get(name)
+        if a is not None and b is not None and _param_text(a) == _param_text(b):
+            continue
+        kind = "added" if a is None else "removed" if b is None else "changed"
+        current = b or a
+        assert current is not None
+        pages = {links.PARAMETERS, *cited_before.get(name, []), *cited_after.get(name, [])}
+        if current.area == "gates":
+            pages.add(links.GATES)
+        elif current.area == "use_cases":
+            pages.add(links.use_case_page(name.split(".")[1]))
+        details = [f"value {_param_text(a)} → {_param_text(b)}"] if kind == "changed" else []
+        details.append("pages affected: " + ", ".join(sorted(pages)))
+        changes.append(
+            Change("Policy parameters", f"{current.label} ({name})", kind, tuple(details))
+        )
+    return changes
+
+
+def diff_playbooks(
+    old: Playbook, new: Playbook, docs: Mapping[str, str] | None = None
+) -> list[Change]:
+    """Every change from ``old`` to ``new`` that a reviewer should see.
+
+    ``docs`` (hand-written pages, source URI to Markdown) lets a changed parameter list the
+    chapters that cite it among the pages it affects.
+    """
     changes: list[Change] = []
     old_held, new_held = _responsibilities(old), _responsibilities(new)
     names = {
@@ -249,6 +293,7 @@ def diff_playbooks(old: Playbook, new: Playbook) -> list[Change]:
     changes += _records("Roles", old.roles, new.roles)
     changes += _records("Gates", old.gates, new.gates, skip=("criteria",))
     changes += _criteria_changes(old, new)
+    changes += _parameter_changes(old, new, docs or {})
     changes += _records("Tools", old.tools, new.tools)
     changes += _records("Controls", old.controls, new.controls, name="title")
     changes += _records("Use cases", old.use_cases, new.use_cases, name="title")
@@ -283,6 +328,7 @@ SECTIONS = (
     "Tasks",
     "Gates",
     "Gate criteria",
+    "Policy parameters",
     "Tools",
     "Controls",
     "Use cases",

@@ -202,6 +202,10 @@ def citations(pb: Playbook, docs: Mapping[str, str]) -> dict[str, list[str]]:
     for page, records in _data_pages(pb):
         for name in _names_in(records):
             cited.setdefault(name, set()).add(page)
+    for gate in pb.gates.values():
+        for criterion in gate.criteria:
+            if criterion.param is not None:
+                cited.setdefault(criterion.param, set()).add(links.GATES)
     merged = chapter_pages(pb)
     for uri, source in docs.items():
         if "param" not in source:

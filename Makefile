@@ -43,7 +43,7 @@ test: setup browser
 
 ## Fast tests only: no site build, no mkdocs, no browser (under a minute).
 test-fast: setup
-	$(BIN)/python -m pytest -m "not browser and not slow"
+	$(BIN)/python -m pytest -m "not browser and not slow" --hypothesis-profile=fast
 
 ## Strict build plus link check into site/.
 site: setup

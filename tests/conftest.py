@@ -1,12 +1,23 @@
-"""Shared fixtures: fresh copies of the valid data set and the reference data."""
+"""Shared fixtures (the valid data set, the reference data, Chromium) and the tier guard.
+
+The tier guard keeps ``make test-fast`` honest: a test not marked ``slow`` or ``browser`` that
+builds or serves a site, or starts a browser, fails with a message saying which mark it needs,
+so the fast tier never builds a site however the suite grows.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+import subprocess
+from typing import TYPE_CHECKING, Any
 
+import mkdocs.commands.build
+import mkdocs.commands.serve
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
+from playbook.cli.browser import INSTALL_HINT, find_chromium
 from playbook.data import sourcemap
 from tests.helpers import VALID, copy_data, playbook_of, reference_data
 
@@ -14,9 +25,102 @@ from tests.helpers import VALID, copy_data, playbook_of, reference_data
 BACKENDS = sorted({sourcemap._Loader, sourcemap._PyLoader}, key=lambda cls: cls.__name__)
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from playbook.data.model import Playbook
+
+# --------------------------------------------------------------------------------------------
+# Property-test profiles: `full` for `make test` and CI, `fast` (--hypothesis-profile=fast) for
+# `make test-fast`. Property tests take their example count from the profile; never hard-code it.
+# --------------------------------------------------------------------------------------------
+
+_PROPERTY_SETTINGS: dict[str, Any] = {
+    "deadline": None,
+    "database": None,  # keep the working tree clean; a failure prints its example
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+settings.register_profile("full", max_examples=80, **_PROPERTY_SETTINGS)
+settings.register_profile("fast", max_examples=8, **_PROPERTY_SETTINGS)
+settings.load_profile("full")  # `--hypothesis-profile` loads another after this
+
+# --------------------------------------------------------------------------------------------
+# The tier guard
+# --------------------------------------------------------------------------------------------
+
+#: The marks of the tests ``make test-fast`` leaves out.
+HEAVY_MARKS = ("slow", "browser")
+#: Whether the test being set up, run or torn down is in the fast tier.
+_fast_test = False
+
+
+def _heavy_work(args: Sequence[str]) -> str | None:
+    """What a command line does that the fast tier must not (``None`` when it is light)."""
+    words = [os.path.basename(str(a)) for a in args]
+    if any("chrom" in w or "chrome" in w or "playwright" in w for w in words):
+        return "starts a browser"
+    runs_site_tool = any(w in ("mkdocs", "playbook", "playbook.cli") for w in words)
+    if runs_site_tool and {"build", "serve", "gh-deploy", "pdf"} & set(words):
+        return f"runs '{' '.join(words[:5])} ...'"
+    return None
+
+
+def _refuse(what: str) -> None:
+    pytest.fail(
+        f"this test {what}, which the fast tier never does: mark it @pytest.mark.slow "
+        "(site builds, mkdocs, serving) or @pytest.mark.browser (Chromium)",
+        pytrace=False,
+    )
+
+
+class _GuardedPopen(subprocess.Popen):  # type: ignore[type-arg]
+    """``subprocess.Popen`` that refuses site builds and browsers to fast-tier tests."""
+
+    def __init__(self, args: Any, *rest: Any, **kwargs: Any) -> None:
+        if _fast_test:
+            argv = [args] if isinstance(args, (str, bytes, os.PathLike)) else list(args)
+            if what := _heavy_work([os.fsdecode(a) for a in argv]):
+                _refuse(what)
+        super().__init__(args, *rest, **kwargs)
+
+
+def _guarded(name: str, real: Any) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if _fast_test:
+            _refuse(f"calls {name} in-process")
+        return real(*args, **kwargs)
+
+    return call
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Install the guard for the whole session (it only acts during fast-tier tests)."""
+    subprocess.Popen = _GuardedPopen  # type: ignore[misc]
+    mkdocs.commands.build.build = _guarded("mkdocs build", mkdocs.commands.build.build)
+    mkdocs.commands.serve.serve = _guarded("mkdocs serve", mkdocs.commands.serve.serve)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Note whether this test (and the fixtures it sets up) belongs to the fast tier."""
+    global _fast_test
+    _fast_test = not any(item.get_closest_marker(mark) for mark in HEAVY_MARKS)
+
+
+# --------------------------------------------------------------------------------------------
+# Fixtures
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(name="chromium", scope="session")
+def fixture_chromium() -> str:
+    """The Chromium executable; skip without one, but fail in CI, where it must be installed."""
+    found = find_chromium()
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser and PDF tests must run in CI: {INSTALL_HINT}", pytrace=False)
+        pytest.skip(INSTALL_HINT)
+    return found
 
 
 @pytest.fixture(name="pb", scope="module")

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
+@pytest.mark.slow
 def test_synthetic_x10_is_valid_ten_times_the_work_and_deterministic(tmp_path: Path) -> None:
     reference = playbook_of(DATA)
     first = generate(tmp_path / "a", 10)

@@ -10,7 +10,6 @@ Without Chromium these tests skip outside CI and fail in CI (``CI=true``) with t
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -30,7 +29,7 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import Error as PlaywrightError
 
-from playbook.cli.browser import HEADLESS_FLAGS, INSTALL_HINT, find_chromium
+from playbook.cli.browser import HEADLESS_FLAGS
 from playbook.cli.build import build
 from playbook.data.loader import load_playbook
 from playbook.data.model import Playbook
@@ -54,17 +53,6 @@ TIMEOUT_MS = 15_000
 # --------------------------------------------------------------------------------------------
 # Fixtures: the site, the server, the browser and a page that records what goes wrong
 # --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(name="chromium", scope="session")
-def fixture_chromium() -> str:
-    """The Chromium executable; skip without one (fail in CI, where it must be installed)."""
-    found = find_chromium()
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the browser tests must run in CI: {INSTALL_HINT}", pytrace=False)
-        pytest.skip(INSTALL_HINT)
-    return found
 
 
 @pytest.fixture(name="site_url", scope="session")

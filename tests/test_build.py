@@ -112,6 +112,7 @@ BREAKAGES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("breakage", BREAKAGES.values(), ids=BREAKAGES.keys())
 def test_broken_link_fails_the_build_and_leaves_the_old_site_intact(
     published: Published, chapter: Path, breakage: Breakage
@@ -130,6 +131,7 @@ def test_broken_link_fails_the_build_and_leaves_the_old_site_intact(
     assert siblings(published.out) == ["site"]
 
 
+@pytest.mark.slow
 def test_a_fixed_page_builds_and_replaces_the_site(published: Published, chapter: Path) -> None:
     chapter.write_text(f"{CHAPTER}\nA new paragraph, linking [the matrix](../people/raci.md).\n")
 
@@ -241,6 +243,7 @@ def test_external_links_are_checked_only_when_asked(tmp_path: Path, web: str) ->
     assert {"/ok", "/moved", "/missing"} <= set(StatusHandler.requests)
 
 
+@pytest.mark.slow
 def test_check_external_fails_the_build_on_a_dead_external_link(tmp_path: Path, web: str) -> None:
     # Every external link of the fixture site points at the local server: the site's own URL
     # (canonical links), the repository (and so the edit links), the control's source and the

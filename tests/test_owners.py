@@ -160,6 +160,7 @@ def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return config.parent
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("url", "owner", "href"),
     [
@@ -182,6 +183,7 @@ def test_every_page_shows_its_owner_and_last_update(
     assert "Last updated: January 1, 2026" in " ".join(text.split())
 
 
+@pytest.mark.slow
 def test_an_unknown_owner_fails_the_build_naming_the_file(tmp_path: Path) -> None:
     config, _ = make_project(tmp_path / "project")
     (config.parent / "docs" / "guide.md").write_text(

@@ -1,4 +1,8 @@
-"""``playbook pdf``: the single print page of the playbook, printed by headless Chromium."""
+"""``playbook pdf``: the single print page of the playbook, printed by headless Chromium.
+
+Without Chromium the PDF tests skip outside CI and fail in CI (``CI=true``): see the
+``chromium`` fixture in conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from playbook.cli.browser import find_chromium
 from playbook.cli.build import mkdocs_build
 from tests.helpers import ROOT, make_project
 from tests.playbook_cli import run_playbook
 
-needs_chromium = pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
+#: A test that prints with Chromium (or needs one found to get past the command's first check).
+needs_chromium = pytest.mark.usefixtures("chromium")
 
 
 def _text(pdf: Path, pages: int | None = None) -> str:
@@ -30,6 +34,7 @@ def fixture_fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+@pytest.mark.slow
 def test_the_print_page_holds_every_page_with_working_anchors(fixture_site: Path) -> None:
     html = (fixture_site / "print_page" / "index.html").read_text(encoding="utf-8")
     assert 'id="print-site-cover-page"' in html
@@ -42,6 +47,7 @@ def test_the_print_page_holds_every_page_with_working_anchors(fixture_site: Path
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 @needs_chromium
 def test_pdf_of_a_built_site_has_pages_and_the_title(fixture_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "playbook.pdf"
@@ -56,6 +62,7 @@ def test_pdf_of_a_built_site_has_pages_and_the_title(fixture_site: Path, tmp_pat
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 @needs_chromium
 def test_pdf_of_the_real_playbook(tmp_path: Path) -> None:
     out = tmp_path / "playbook.pdf"
@@ -91,6 +98,7 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str, tmp_pat
     assert message in result.error_line
 
 
+@pytest.mark.slow
 def test_a_failing_chromium_is_one_line_and_exit_1(
     fixture_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

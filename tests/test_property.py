@@ -11,7 +11,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from playbook.data.issues import errors
@@ -25,12 +25,8 @@ if TYPE_CHECKING:
     from playbook.data.loader import LoadResult
     from playbook.data.sourcemap import Loc
 
-SETTINGS = settings(
-    max_examples=80,
-    deadline=None,
-    database=None,  # keep the working tree clean; a failure prints its example
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+#: The examples per test come from the profile (conftest.py): 80 in full, a few in the fast tier.
+SETTINGS = settings()
 
 #: Issues located by the YAML reader itself rather than through the key-path marks.
 READER_CODES = {"yaml-syntax", "encoding", "too-deep", "alias-bomb", "empty-file", "too-large"}
@@ -244,7 +240,7 @@ YAMLISH = st.text(
 )
 
 
-@settings(SETTINGS, max_examples=60)
+@SETTINGS
 @given(st.data())
 def test_arbitrary_text_or_bytes_yields_located_issues(
     reference_copy: Path, data: st.DataObject

@@ -100,6 +100,7 @@ def test_write_tree_replaces_the_folder_with_pages_diagrams_and_assets(
     ]
 
 
+@pytest.mark.slow
 def test_cli_renders_a_tree_that_plain_material_builds_strictly(
     tmp_path: Path, runner: CliRunner
 ) -> None:

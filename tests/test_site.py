@@ -18,6 +18,8 @@ import pytest
 from playbook.data.loader import load_uncached
 from tests.helpers import SCRIPT, make_project, mkdocs_build, rewrite
 
+pytestmark = pytest.mark.slow
+
 if TYPE_CHECKING:
     from playbook.data.model import Playbook
 

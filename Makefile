@@ -11,7 +11,7 @@ STAMP   := $(VENV)/.installed
 # Python code that lint checks (the workflows are checked by actionlint and zizmor).
 CODE    := macros playbook tests benchmarks
 
-.PHONY: setup serve test test-fast site validate lint render pdf clean browser constraints
+.PHONY: setup serve test test-fast golden site validate lint render pdf clean browser constraints
 
 setup: $(STAMP)
 
@@ -44,6 +44,10 @@ test: setup browser
 ## Fast tests only: no site build, no mkdocs, no browser (under a minute).
 test-fast: setup
 	$(BIN)/python -m pytest -m "not browser and not slow" --hypothesis-profile=fast
+
+## Rewrite the golden files (tests/__snapshots__/) after an intended change of rendered output.
+golden: setup
+	$(BIN)/python -m pytest tests/test_golden.py --snapshot-update
 
 ## Strict build plus link check into site/.
 site: setup

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -19,6 +19,7 @@ from playbook.data.issues import suggest
 from playbook.data.model import Ref
 from playbook.data.params import check_parameters
 from playbook.data.sourcemap import Loc, SourceMap
+from playbook.data.workload import role_workloads
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping
@@ -408,29 +409,26 @@ def check_coverage(pb: Playbook, where: Locator) -> list[Issue]:
     found: list[Issue] = []
     roles_file = where.file_of("roles.yaml")
     tasks = [t for _, _, t in pb.tasks()]
-    doing = Counter(role for t in tasks for letter, role in t.raci.letters() if letter in "RA")
-    accountable = Counter(role for t in tasks for role in t.raci.accountable)
-    limit = pb.meta.rules.max_accountable_share
-    for role in pb.roles.values():
-        if not doing[role.id]:
+    for role_id, load in role_workloads(pb).items():
+        if load.flag == "idle":
             found.append(
                 where.issue(
                     roles_file,
-                    ("roles", role.id),
+                    ("roles", role_id),
                     "role-idle",
-                    f"role '{role.id}' is neither R nor A on any task",
+                    f"role '{role_id}' is neither R nor A on any task",
                     "warning",
                 )
             )
-        share = accountable[role.id] / len(tasks) if tasks else 0
-        if share > limit:
+        elif load.flag == "overloaded":
             found.append(
                 where.issue(
                     roles_file,
-                    ("roles", role.id),
+                    ("roles", role_id),
                     "role-overloaded",
-                    f"role '{role.id}' is Accountable on {accountable[role.id]} of {len(tasks)} "
-                    f"tasks ({share:.0%}), above the {limit:.0%} set in data/playbook.yaml",
+                    f"role '{role_id}' is Accountable on {load.accountable} of {load.tasks} "
+                    f"tasks ({load.share:.0%}), above the {load.limit:.0%} set in "
+                    "data/playbook.yaml",
                     "warning",
                 )
             )

@@ -12,6 +12,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from playbook.data.issues import warnings
+from playbook.data.workload import role_workloads
 from playbook.render import links, refs
 from playbook.render.common import (
     LETTER_NAMES,
@@ -321,23 +322,18 @@ def render_raci_health(pb: Playbook, page: str, issues: Sequence[Issue] = ()) ->
     counts = count_letters(tasks)
     limit = pb.meta.rules.max_accountable_share
     shown = letters(pb)
+    workloads = role_workloads(pb)
     rows = []
     for role in roles_in_order(pb):
         held = counts.get(role.id, Counter())
-        share = held["A"] / len(tasks) if tasks else 0.0
-        if share > limit:
-            flag = "Overloaded"
-        elif not (held["R"] or held["A"]):
-            flag = "Idle"
-        else:
-            flag = ""
+        load = workloads[role.id]
         rows.append(
             [
                 role_ref(pb, page, role.id),
                 str(role.line_of_defence),
                 *(str(held[letter]) for letter in shown),
-                f"{share:.0%}",
-                f"**{flag}**" if flag else "",
+                f"{load.share:.0%}",
+                f"**{load.flag.capitalize()}**" if load.flag else "",
             ]
         )
     out = [

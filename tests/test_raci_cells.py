@@ -1,0 +1,103 @@
+"""Every cell of the RACI matrix, read back from the rendered HTML, is the model's letter.
+
+The matrix is parsed as a browser would read it (each ``<td>`` of a task's row under its role's
+column) and compared with the data's R, A, S, C and I lists, read straight off the model: a
+renderer that prints a wrong letter, drops one, or shifts a column fails here, for the
+reference data and for the fixture.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from playbook.data.model import Playbook
+from playbook.render import links
+from playbook.render.raci import render_raci_matrix
+from tests.helpers import DATA, VALID, playbook_of
+
+#: The letters of the model, in the order the data lists them.
+LETTERS = ("R", "A", "S", "C", "I")
+
+
+class MatrixReader(HTMLParser):
+    """The cells of a rendered matrix: ``(task id, role id) -> the cell's text``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.columns: list[str] = []
+        self.cells: dict[tuple[str, str], str] = {}
+        self._task: str | None = None
+        self._cell: tuple[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if tag == "th" and "raci-role" in (attr.get("class") or "").split():
+            self.columns.append(str(attr["data-role"]))
+        elif tag == "tr":
+            self._task = attr.get("data-task")
+        elif tag == "td" and self._task is not None:
+            position = len([k for k in self.cells if k[0] == self._task])
+            role = self.columns[position]
+            assert attr.get("data-role") == role, f"{self._task}: cell {position} is not {role}"
+            self._cell = (self._task, role)
+            assert self._cell not in self.cells, f"two cells for {self._cell}"
+            self.cells[self._cell] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self._cell = None
+        elif tag == "tr":
+            self._task = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self.cells[self._cell] += data.strip()
+
+
+def model_letters(pb: Playbook) -> dict[tuple[str, str], str]:
+    """``(task id, role id) -> letter`` for every task and role, ``""`` where none is held."""
+    expected = {(task.id, role): "" for _, _, task in pb.tasks() for role in pb.roles}
+    for _, _, task in pb.tasks():
+        for letter in LETTERS:
+            held = getattr(task.raci, letter)
+            for role in [held] if isinstance(held, str) else held:
+                assert expected[(task.id, role)] == "", f"{task.id}: {role} holds two letters"
+                expected[(task.id, role)] = letter
+    return expected
+
+
+def read_matrix(markdown: str) -> MatrixReader:
+    reader = MatrixReader()
+    reader.feed(markdown)
+    reader.close()
+    return reader
+
+
+@pytest.fixture(name="playbook", scope="module", params=[DATA, VALID], ids=["reference", "fixture"])
+def fixture_playbook(request: pytest.FixtureRequest) -> Playbook:
+    return playbook_of(request.param)
+
+
+def test_every_cell_of_the_matrix_is_the_models_letter(playbook: Playbook) -> None:
+    expected = model_letters(playbook)
+    reader = read_matrix(render_raci_matrix(playbook, links.RACI_MATRIX))
+    assert sorted(reader.columns) == sorted(playbook.roles)
+    assert reader.cells.keys() == expected.keys()
+    wrong = {
+        cell: (got, expected[cell]) for cell, got in reader.cells.items() if got != expected[cell]
+    }
+    assert not wrong, (
+        f"{len(wrong)} cells differ from the model (task, role): (shown, data): {wrong}"
+    )
+    assert any(expected.values())
+
+
+def test_every_phase_page_of_a_split_matrix_holds_the_models_letters(playbook: Playbook) -> None:
+    expected = model_letters(playbook)
+    for phase in playbook.phases:
+        page = links.raci_phase_page(phase.id)
+        reader = read_matrix(render_raci_matrix(playbook, page, phase.id))
+        ours = {k: v for k, v in expected.items() if k[0] in {t.id for _, t in phase.tasks()}}
+        assert reader.cells == ours, phase.id

@@ -26,8 +26,13 @@ def _pins(requirements: list[str]) -> dict[str, str]:
     for requirement in requirements:
         name, sep, version = requirement.partition("==")
         if sep:
-            pins[re.sub(r"[-_.]+", "-", name.strip()).lower()] = version.strip()
+            pins[_name(name)] = version.strip()
     return pins
+
+
+def _name(name: str) -> str:
+    """A distribution name normalized as pip compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name.strip()).lower()
 
 
 def test_every_dev_tool_is_pinned_exactly() -> None:
@@ -43,6 +48,18 @@ def test_pre_commit_runs_the_ruff_that_pyproject_pins() -> None:
     assert {h["id"] for h in hooks} == {"ruff-check", "ruff-format"}
     for hook in hooks:
         assert _pins(hook["additional_dependencies"]) == {"ruff": ruff}, hook["id"]
+
+
+def test_constraints_pin_every_dependency() -> None:
+    project = _pyproject()["project"]
+    wanted = [*project["dependencies"]]
+    for extra in project["optional-dependencies"].values():
+        wanted += [r for r in extra if not r.startswith(project["name"])]
+    constraints = (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    locked = _pins([line for line in constraints if not line.startswith("#")])
+    names = {_name(re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0]) for r in wanted}
+    missing = sorted(names - locked.keys())
+    assert not missing, f"not in constraints.txt (run 'make constraints'): {missing}"
 
 
 def test_constraints_hold_the_dev_pins() -> None:

@@ -1,21 +1,27 @@
-"""The reference playbook meets its content bar: quantities, depth, and no placeholder text."""
+"""The reference playbook meets its content bar: quantities, depth, and no placeholder text.
+
+The data's bar is ``profile: reference`` in data/playbook.yaml, checked by ``playbook validate``
+(playbook/data/profiles.py); a fork with its own content deletes that line, and the prose checks
+here follow the same declaration.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from playbook.data.loader import load_uncached
-from playbook.data.model import Playbook
+from playbook.data.model import Playbook, PlaybookMeta
+from playbook.data.profiles import PROFILES
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(
     r"\b(TBD|TODO|FIXME|XXX|lorem ipsum|placeholder|example task|task \d+|role \d+|tool \d+)\b",
     re.IGNORECASE,
 )
-SENTENCE_END = re.compile(r"[.!?](\s|$)")
 
 
 @pytest.fixture(name="playbook", scope="module")
@@ -27,91 +33,43 @@ def fixture_playbook() -> Playbook:
 
 
 def test_reference_data_validates_with_no_warnings() -> None:
+    # Includes the content bar of the profile data/playbook.yaml declares (profile: reference).
     result = load_uncached(ROOT / "data")
     assert result.issues == [], "\n".join(map(str, result.issues))
 
 
-def test_people_quantities(playbook: Playbook) -> None:
-    assert len(playbook.roles) >= 12
-    assert {r.line_of_defence for r in playbook.roles.values()} == {1, 2, 3}
+def test_the_reference_profile_warns_where_data_is_below_its_bar(
+    valid_data: Path,
+) -> None:
+    playbook_yaml = valid_data / "playbook.yaml"
+    playbook_yaml.write_text(playbook_yaml.read_text(encoding="utf-8") + "profile: reference\n")
+    issues = [i for i in load_uncached(valid_data).issues if i.code == "profile"]
+    shown = {str(i) for i in issues}
+    assert "data/roles.yaml:2:1: warning: profile 'reference': 4 roles, at least 12 expected" in {
+        s.removesuffix(" [profile]") for s in shown
+    }, shown
+    # Warnings: `playbook validate --strict` (CI) fails on them; `playbook new` still works.
+    assert all(i.severity == "warning" and i.line > 0 for i in issues)
+    # Every part of the bar has its say: people, process, use cases, technology, governance.
+    files = {i.file.split("/")[1] for i in issues}
+    assert {"roles.yaml", "lifecycle", "use_cases", "tools.yaml", "controls.yaml"} <= files
 
 
-def test_lifecycle_quantities(playbook: Playbook) -> None:
-    assert len(playbook.phases) == 8
-    assert sum(len(p.sub_phases) for p in playbook.phases) >= 24
-    assert sum(1 for _ in playbook.tasks()) >= 100
+def test_data_without_a_profile_is_not_held_to_the_reference_bar(valid_data: Path) -> None:
+    result = load_uncached(valid_data)
+    assert result.playbook is not None
+    assert result.playbook.meta.profile is None
+    assert [i for i in result.issues if i.code == "profile"] == []
 
 
-def test_every_task_is_specific(playbook: Playbook) -> None:
-    thin = []
-    for _, _, task in playbook.tasks():
-        sentences = len(SENTENCE_END.findall(task.description.strip()))
-        if len(task.description) < 150 or sentences < 2:
-            thin.append(f"{task.id}: description too thin ({len(task.description)} chars)")
-        if not (task.inputs and task.outputs and task.tools):
-            thin.append(f"{task.id}: needs inputs, outputs and tools")
-    assert thin == []
-
-
-USE_CASE_SECTIONS = (
-    "business_problem",
-    "value_hypothesis",
-    "model_approach",
-    "deployment",
-    "architecture",
-)
-
-
-def test_use_case_deep_dives(playbook: Playbook) -> None:
-    assert len(playbook.use_cases) >= 6
-    assert len({u.deployment_pattern for u in playbook.use_cases.values()}) >= 3
-    thin = []
-    for uc in playbook.use_cases.values():
-        for section in USE_CASE_SECTIONS:
-            if len(getattr(uc, section)) < 300:
-                thin.append(f"{uc.id}.{section}: {len(getattr(uc, section))} chars")
-        counts = {
-            "kpis": (len(uc.kpis), 4),
-            "data_sources": (len(uc.data_sources), 3),
-            "features": (len(uc.features), 5),
-            "pipeline": (len(uc.pipeline), 6),
-            "monitoring": (len(uc.monitoring), 3),
-            "retrain_triggers": (len(uc.retrain_triggers), 2),
-            "risks": (len(uc.risks), 3),
-        }
-        thin += [f"{uc.id}.{k}: {n} < {least}" for k, (n, least) in counts.items() if n < least]
-    assert thin == []
-
-
-def test_technology_quantities(playbook: Playbook) -> None:
-    assert len(playbook.tools) >= 30
-    assert {t.status for t in playbook.tools.values()} == {"adopt", "trial", "assess", "hold"}
-    assert len(playbook.components) >= 12
-    assert {c.environment for c in playbook.components.values()} == {"dev", "staging", "prod"}
-    kinds = {f.kind for f in playbook.flows.values()}
-    assert {"promotion", "rollback", "feedback", "deployment"} <= kinds
-    assert len(playbook.capabilities) >= 15
-    assert len(playbook.criteria) >= 8
-    assert len(playbook.evaluations) >= 2
-    assert all(len(e.candidates) >= 3 for e in playbook.evaluations.values())
-
-
-def test_governance_quantities(playbook: Playbook) -> None:
-    assert len(playbook.gates) >= 8
-    assert all(len(g.criteria) >= 2 and g.approvers for g in playbook.gates.values())
-    assert len(playbook.controls) >= 20
-    unenforced = [
-        c.id
-        for c in playbook.controls.values()
-        if not (c.enforced_at.gates or c.enforced_at.tasks or c.enforced_at.components)
-    ]
-    assert unenforced == []
-    cited = set(playbook.sources)
-    for needed in ("sr_11_7", "occ_2011_12", "reg_bi", "finra_2111", "nist_ai_rmf"):
-        assert needed in cited
+def test_every_declarable_profile_has_its_check() -> None:
+    declarable = set(get_args(get_args(PlaybookMeta.model_fields["profile"].annotation)[0]))
+    assert declarable == set(PROFILES)
 
 
 def test_hand_written_guidance_exists(playbook: Playbook) -> None:
+    if playbook.meta.profile != "reference":
+        return  # a fork's own prose is not held to the reference playbook's bar
     for phase in playbook.phases:
         assert phase.chapter, f"phase {phase.id} has no chapter"
         chapter = ROOT / "docs" / phase.chapter
@@ -125,7 +83,9 @@ def test_hand_written_guidance_exists(playbook: Playbook) -> None:
     assert (ROOT / "docs" / "leadership" / "outcomes.md").is_file()
 
 
-def test_glossary_has_forty_terms() -> None:
+def test_glossary_has_forty_terms(playbook: Playbook) -> None:
+    if playbook.meta.profile != "reference":
+        return  # a fork's own prose is not held to the reference playbook's bar
     text = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
     terms = re.findall(r"^\S.*\n:\s{3}", text, flags=re.MULTILINE)
     assert len(terms) >= 40

@@ -482,30 +482,12 @@ def new_tool(tool_id: str, name: str, category: str, owner: str, data_dir: Path)
 @click.option("--accountable", required=True, help="The one Accountable role id.")
 @click.option("--responsible", required=True, help="A Responsible role id.")
 @DATA_OPTION
-def new_task(
-    task_id: str,
-    phase: str,
-    sub_phase: str,
-    name: str,
-    accountable: str,
-    responsible: str,
-    data_dir: Path,
-) -> None:
+def new_task(task_id: str, data_dir: Path, **fields: str) -> None:
     """Add a task to a sub-phase of a lifecycle phase."""
     from playbook.cli import scaffold
 
-    _scaffold(
-        data_dir,
-        lambda: scaffold.new_task(
-            data_dir,
-            task_id,
-            phase=phase,
-            sub_phase=sub_phase,
-            name=name,
-            accountable=accountable,
-            responsible=responsible,
-        ),
-    )
+    # The options above arrive as `fields`, named as scaffold.new_task's keyword arguments.
+    _scaffold(data_dir, lambda: scaffold.new_task(data_dir, task_id, **fields))
 
 
 @new.command("use-case")

@@ -33,7 +33,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from playbook.render import links
 from playbook.render.markdown import text
 from playbook.render.page_macros import MacroContext, page_macros
-from playbook.render.pages import build_nav, generated_pages, split_front_matter
+from playbook.render.pages import (
+    MissingChapter,
+    build_nav,
+    generated_pages,
+    pair_chapters,
+    split_front_matter,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -94,15 +100,12 @@ def render_tree(
         RenderError: A phase names a chapter that is not in ``docs``, or a macro failed.
     """
     pages = generated_pages(pb, issues, svg, docs)
-    written = dict(docs)
-    chapters: dict[str, str | None] = {}
-    for page in pages:
-        if page.chapter and page.chapter not in written:
-            raise RenderError(
-                f"{page.edit_path}: chapter '{page.chapter}' is not in the docs folder"
-            )
-        chapters[page.src_uri] = written.pop(page.chapter or page.src_uri, None)
-    nav = build_nav(pages, written)
+    try:
+        chapter_of, rest = pair_chapters(pages, docs)
+    except MissingChapter as exc:
+        raise RenderError(str(exc)) from exc
+    chapters = {uri: docs[chapter] if chapter else None for uri, chapter in chapter_of.items()}
+    nav = build_nav(pages, rest)
 
     current = [""]
     context = MacroContext(playbook=lambda: pb, page=lambda: current[0], svg=svg, docs=lambda: docs)
@@ -119,7 +122,8 @@ def render_tree(
             front, body = _expand(env, page.src_uri, page.template(chapter), extra or {})
             final = front + page.body(body)
         tree.pages[page.src_uri] = _split_diagrams(page.src_uri, final, tree.diagrams)
-    for uri, markdown in sorted(written.items()):
+    for uri in sorted(rest):
+        markdown = docs[uri]
         current[0] = uri
         front, body = _expand(env, uri, markdown, extra or {})
         tree.pages[uri] = _split_diagrams(uri, front + body.lstrip("\n"), tree.diagrams)

@@ -18,6 +18,7 @@ from playbook.data import kinds
 from playbook.data.issues import suggest
 from playbook.data.model import Ref
 from playbook.data.params import check_parameters
+from playbook.data.profiles import check_profile
 from playbook.data.sourcemap import Loc, SourceMap
 from playbook.data.workload import role_workloads
 
@@ -502,6 +503,7 @@ CHECKS = (
     check_scores,
     check_coverage,
     check_parameters,
+    check_profile,
 )
 
 

@@ -203,6 +203,12 @@ class PlaybookMeta(Record):
         "RACI", description="RACI, or RASCI with S = Support."
     )
     rules: Rules = Field(default_factory=Rules)
+    profile: Literal["reference"] | None = Field(
+        None,
+        description="The content bar the data is validated against: 'reference' holds it to"
+        " the reference playbook's quantities (playbook/data/profiles.py). A fork with its own"
+        " content leaves it out.",
+    )
 
 
 # --------------------------------------------------------------------------------------------

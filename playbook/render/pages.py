@@ -371,6 +371,43 @@ def _index_first(uris: Iterable[str]) -> list[str]:
     return sorted(uris, key=lambda u: (posixpath.basename(u) != "index.md", u))
 
 
+class MissingChapter(ValueError):
+    """A page's data names a chapter that is not among the hand-written pages."""
+
+
+def pair_chapters(
+    pages: Sequence[Page], hand_written: Collection[str]
+) -> tuple[dict[str, str | None], list[str]]:
+    """Which hand-written page each generated page merges in, and the hand-written pages left.
+
+    A page merges in the chapter its data names, or else a hand-written page at its own URI
+    (``docs/index.md`` into the home page). The site hooks and ``playbook render`` compose
+    pages from this one pairing.
+
+    Args:
+        pages: The generated pages (:func:`generated_pages`).
+        hand_written: Source URIs of the hand-written pages.
+
+    Returns:
+        Page URI to the URI of the chapter merged into it (None for a fully generated page),
+        and the hand-written URIs merged into no page, in their given order.
+
+    Raises:
+        MissingChapter: A page names a chapter that is not in ``hand_written``.
+    """
+    left = dict.fromkeys(hand_written)
+    chapters: dict[str, str | None] = {}
+    for page in pages:
+        if page.chapter and page.chapter not in left:
+            raise MissingChapter(
+                f"{page.edit_path}: chapter '{page.chapter}' is not in the docs folder"
+            )
+        uri = page.chapter or page.src_uri
+        chapters[page.src_uri] = uri if uri in left else None
+        left.pop(uri, None)
+    return chapters, list(left)
+
+
 def build_nav(pages: Sequence[Page], hand_written: Iterable[str]) -> list[Any]:
     """The site nav: generated pages in their order, hand-written pages placed by folder.
 

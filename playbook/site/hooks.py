@@ -18,12 +18,14 @@ from playbook.data.issues import errors, format_text, warnings
 from playbook.data.loader import LoadResult, load_playbook
 from playbook.render import links
 from playbook.render.pages import (
+    MissingChapter,
     build_nav,
     check_page_owners,
     data_dir,
     diagram_cache_dir,
     edit_uri_of,
     generated_pages,
+    pair_chapters,
     source_path,
 )
 from playbook.render.printing import print_ready
@@ -84,28 +86,27 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         pages = generated_pages(playbook, result.issues, svg, docs)
     except DiagramError as exc:
         raise PluginError(str(exc)) from exc
-    chapters = {page.chapter for page in pages if page.chapter}
+    named = {page.chapter for page in pages if page.chapter}
     folder = Path(config.docs_dir).name
-    if bad_owners := check_page_owners(playbook, docs, chapters, folder):
+    if bad_owners := check_page_owners(playbook, docs, named, folder):
         raise PluginError("Pages without a known owner:\n" + format_text(bad_owners))
+    try:
+        chapters, rest = pair_chapters(pages, written)
+    except MissingChapter as exc:
+        raise PluginError(f"{exc} ({config.docs_dir})") from exc
     for page in pages:
-        chapter_uri = page.chapter or page.src_uri
-        if page.chapter and page.chapter not in written:
-            raise PluginError(
-                f"{page.edit_path}: chapter '{page.chapter}' is not in the docs folder "
-                f"({config.docs_dir})"
-            )
-        chapter = written.pop(chapter_uri, None)
-        for uri in dict.fromkeys((chapter_uri, page.src_uri)):
+        chapter_uri = chapters[page.src_uri]
+        chapter = written[chapter_uri] if chapter_uri else None
+        for uri in dict.fromkeys((chapter_uri or page.src_uri, page.src_uri)):
             if (old := files.get_file_from_path(uri)) is not None:
                 files.remove(old)
         # The file holds only what mkdocs-macros may read; the generated Markdown is added in
         # on_page_markdown, after the macros ran.
         content = page.template(chapter.content_string if chapter else None)
         new = GeneratedFile.for_page(config, page, content, has_chapter=chapter is not None)
-        new.edit_uri = edit_uri_of(page, chapter_uri if chapter else None)
+        new.edit_uri = edit_uri_of(page, chapter_uri)
         files.append(new)
-    config["nav"] = build_nav(pages, written)
+    config["nav"] = build_nav(pages, rest)
     return files
 
 

@@ -128,11 +128,19 @@ def test_composed_page_never_runs_generated_text_as_jinja(pb: Playbook) -> None:
     assert "6 * 7" in final  # the data shows as text
 
 
-def test_chapter_without_a_slot_goes_where_the_data_line_was_and_the_line_goes_last() -> None:
+def test_chapter_goes_in_its_slot_not_where_the_data_line_was() -> None:
     note = edit_data_note(["data/x.yaml"], "https://example.org/r", "main")
-    content = f"# T\n\nlead\n\n{note}body\n"
+    content = f"# T\n\nlead\n\n{note}body\n\n{CHAPTER_SLOT}\ntail\n"
     composed = Page("t.md", "T", content).compose("intro\n")
-    order = [composed.index(s) for s in ("lead", "intro", "body", "Edit this page's data")]
+    order = [composed.index(s) for s in ("lead", "body", "intro", "tail", "Edit this page's data")]
+    assert order == sorted(order)
+    assert composed.count("Edit this page's data") == 1
+
+
+def test_chapter_without_a_slot_goes_last_and_the_data_line_after_it() -> None:
+    note = edit_data_note(["data/x.yaml"], "https://example.org/r", "main")
+    composed = Page("t.md", "T", f"# T\n\nlead\n\n{note}body\n").compose("intro\n")
+    order = [composed.index(s) for s in ("lead", "body", "intro", "Edit this page's data")]
     assert order == sorted(order)
     assert composed.count("Edit this page's data") == 1
 

@@ -95,6 +95,8 @@ class Page:
         content, note = _move_note(self.content)
         if chapter_body is None:
             return content.replace(CHAPTER_SLOT, "") + note
+        if CHAPTER_SLOT not in content:
+            content += "\n" + CHAPTER_SLOT
         head, tail = content.split(CHAPTER_SLOT, 1)
         chapter_body = chapter_body.strip()
         return (f"{head}\n{chapter_body}\n\n" if chapter_body else head) + tail + note
@@ -140,19 +142,14 @@ def split_front_matter(markdown: str) -> tuple[str, str]:
 def _move_note(content: str) -> tuple[str, str]:
     """``content`` without its 'edit this page's data' line, and that line.
 
-    The line moves to the end of the page, above the page facts, out of the reader's way. A
-    chapter without a place of its own in ``content`` goes where the line was (after the
-    page's introduction), else at the end.
+    The line moves to the end of the page, above the page facts, out of the reader's way. Where
+    a chapter goes is not found from the note: the renderer marks it with :data:`CHAPTER_SLOT`
+    (:meth:`Page.body` puts it at the end of a page without one).
     """
     match = _NOTE.search(content)
     if match is None:
-        rest, note = content, ""
-    else:
-        slot = "" if CHAPTER_SLOT in content else CHAPTER_SLOT
-        rest, note = content[: match.start()] + slot + content[match.end() :], match.group(0)
-    if CHAPTER_SLOT not in rest:
-        rest = rest + "\n" + CHAPTER_SLOT
-    return rest, ("\n" + note if note else "")
+        return content, ""
+    return content[: match.start()] + content[match.end() :], "\n" + match.group(0)
 
 
 def _title(content: str) -> str:

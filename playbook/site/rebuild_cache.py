@@ -124,7 +124,7 @@ def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
     if kept is not None and kept.key == key:
         page.content = kept.content
         page.toc = kept.toc
-        page._title_from_render = kept.title
+        page.title = kept.title  # a weak_property in MkDocs: an assigned title wins
         page.present_anchor_ids = set(kept.anchors)
         if kept.links is not None:
             page.links_to_anchors = {
@@ -148,7 +148,7 @@ def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
         key=key,
         content=page.content or "",
         toc=page.toc,
-        title=page._title_from_render,
+        title=page.title,
         anchors=frozenset(page.present_anchor_ids or ()),
         links=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
     )

@@ -16,6 +16,7 @@ import pytest
 from playbook.data.loader import load_uncached
 from playbook.data.model import Playbook, PlaybookMeta
 from playbook.data.profiles import PROFILES
+from tests.playbook_cli import run_playbook
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(
@@ -100,3 +101,19 @@ def test_no_placeholder_text_anywhere() -> None:
             if PLACEHOLDER.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:80]}")
     assert found == []
+
+
+def test_validate_can_hold_data_to_a_profile_it_does_not_declare(valid_data: Path) -> None:
+    declared = run_playbook("validate", "--data", valid_data, "--strict")
+    held = run_playbook("validate", "--data", valid_data, "--strict", "--profile", "reference")
+    assert declared.code == 0, declared.out
+    assert held.code == 1
+    assert "data/roles.yaml:2:1: warning: profile 'reference': 4 roles" in held.out
+
+
+def test_validate_can_lift_the_declared_profile(valid_data: Path) -> None:
+    playbook_yaml = valid_data / "playbook.yaml"
+    playbook_yaml.write_text(playbook_yaml.read_text(encoding="utf-8") + "profile: reference\n")
+    assert run_playbook("validate", "--data", valid_data, "--strict").code == 1
+    lifted = run_playbook("validate", "--data", valid_data, "--strict", "--profile", "none")
+    assert lifted.code == 0, lifted.out

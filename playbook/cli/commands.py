@@ -15,6 +15,7 @@ import yaml
 
 from playbook.data.issues import errors, format_json, format_text, warnings
 from playbook.data.loader import load_playbook
+from playbook.data.profiles import PROFILES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -69,7 +70,15 @@ def main(argv: list[str] | None = None) -> None:
     default=None,
     help="Hand-written pages to lint for typed numbers [default: docs/ beside the data folder].",
 )
-def validate(data_dir: Path, strict: bool, fmt: str, docs_dir: Path | None) -> None:
+@click.option(
+    "--profile",
+    type=click.Choice(["declared", "none", *PROFILES]),
+    default="declared",
+    show_default=True,
+    help="The content bar to hold the data to: the one data/playbook.yaml declares, none, or a"
+    " named one.",
+)
+def validate(data_dir: Path, strict: bool, fmt: str, docs_dir: Path | None, profile: str) -> None:
     """Check every data file: syntax, shape, cross-references and RACI rules.
 
     Also lints the data text and the hand-written pages for governed numbers typed instead of
@@ -81,6 +90,13 @@ def validate(data_dir: Path, strict: bool, fmt: str, docs_dir: Path | None) -> N
         fail(f"data folder '{data_dir}' not found")
     result = load_playbook(data_dir)
     issues = list(result.issues)
+    if result.playbook is not None and profile != "declared":
+        from playbook.data.checks import Locator
+        from playbook.data.profiles import CODE, check_profile
+
+        where = Locator(result.playbook, result.sources)
+        bar = check_profile(result.playbook, where, None if profile == "none" else profile)
+        issues = [i for i in issues if i.code != CODE] + bar
     if result.playbook is not None:
         docs = docs_dir if docs_dir is not None else data_dir.resolve().parent / "docs"
         issues = sorted(issues + lint_numbers(result.playbook, data_dir, docs))

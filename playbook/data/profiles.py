@@ -59,13 +59,14 @@ REFERENCE_SOURCES = ("sr_11_7", "occ_2011_12", "reg_bi", "finra_2111", "nist_ai_
 class _Bar:
     """Collects the shortfalls of one profile, each located in the file that falls short."""
 
-    def __init__(self, pb: Playbook, where: Locator) -> None:
+    def __init__(self, pb: Playbook, where: Locator, name: str) -> None:
         self.pb = pb
         self.where = where
+        self.name = name
         self.issues: list[Issue] = []
 
     def short(self, file: str, loc: tuple[str | int, ...], message: str) -> None:
-        message = f"profile '{self.pb.meta.profile}': {message}"
+        message = f"profile '{self.name}': {message}"
         self.issues.append(self.where.issue(file, loc, CODE, message, "warning"))
 
     def at_least(self, file: str, key: str, things: Sized, least: int, what: str) -> None:
@@ -81,7 +82,7 @@ class _Bar:
 
 def check_reference(pb: Playbook, where: Locator) -> list[Issue]:
     """The reference playbook's content bar: quantities and depth of every part."""
-    bar = _Bar(pb, where)
+    bar = _Bar(pb, where, "reference")
     meta, roles = where.file_of("playbook"), where.file_of("role")
     bar.at_least(roles, "roles", pb.roles, 12, "roles")
     lines = {str(r.line_of_defence) for r in pb.roles.values()}
@@ -182,7 +183,13 @@ def _governance(bar: _Bar) -> None:
 PROFILES: dict[str, Callable[[Playbook, Locator], list[Issue]]] = {"reference": check_reference}
 
 
-def check_profile(pb: Playbook, where: Locator) -> list[Issue]:
-    """The content bar of the profile ``data/playbook.yaml`` declares (none: no issues)."""
-    profile = pb.meta.profile
-    return PROFILES[profile](pb, where) if profile else []
+def check_profile(pb: Playbook, where: Locator, profile: str | None = "declared") -> list[Issue]:
+    """The content bar of ``profile``: by default the one ``data/playbook.yaml`` declares.
+
+    Args:
+        pb: The playbook.
+        where: Locates the issues.
+        profile: A name in :data:`PROFILES`, None for no bar, or ``"declared"``.
+    """
+    name = pb.meta.profile if profile == "declared" else profile
+    return PROFILES[name](pb, where) if name else []

@@ -25,10 +25,10 @@ TOP_LEVEL = [
     "use_cases",
     "tools",
     "architecture",
-    "gates",
-    "controls",
     "capabilities",
     "evaluations",
+    "gates",
+    "controls",
     "parameters",
 ]
 

@@ -8,16 +8,18 @@ import json
 import zipfile
 from collections import Counter
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from playbook.data import kinds
 from playbook.data import model as m
 from playbook.data.params import Param, parameters
 from playbook.render.markdown import table, text
 from playbook.site.revisions import source_date_epoch
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 By = Literal["task", "role", "phase"]
@@ -221,26 +223,6 @@ class ScoredEvaluation(BaseModel):
     ranking: list[str]
 
 
-class ExportArchitecture(BaseModel):
-    """The reference architecture."""
-
-    model_config = ConfigDict(extra="forbid")
-    environments: dict[str, m.EnvironmentSpec]
-    components: dict[str, m.Component]
-    flows: dict[str, m.Flow]
-
-
-class ExportMeta(m.PlaybookMeta):
-    """data/playbook.yaml, with the scales and lists the records refer to by id."""
-
-    tool_categories: dict[str, m.Capability] = Field(description="Tool category id to category.")
-    sources: dict[str, m.Source] = Field(description="Source id to the regulation controls cite.")
-    maturity_levels: dict[int, m.MaturityLevel] = Field(description="The 0-4 maturity scale.")
-    evaluation_criteria: dict[str, m.EvaluationCriterion] = Field(
-        description="The weighted criteria tool evaluations score against."
-    )
-
-
 class ExportPhase(m.Phase):
     """A lifecycle phase with its computed RACI roll-up."""
 
@@ -264,33 +246,6 @@ class ExportParameter(BaseModel):
     area: str
     defined_in: str = Field(description="The data file that defines it.")
     computed: bool = Field(description="True for value-case figures computed from inputs.")
-
-
-class ExportDocument(BaseModel):
-    """The whole validated playbook as one JSON document.
-
-    Records are keyed by id, as in the data, and carry their ``id``. Computed values: each
-    phase's RACI roll-up, and each evaluation's weighted totals and ranking.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-    playbook: ExportMeta = Field(description="What the playbook is, its rules and scales.")
-    roles: dict[str, m.Role]
-    phases: list[ExportPhase] = Field(
-        description="The lifecycle in order: sub-phases, their tasks, each task's RACI."
-    )
-    use_cases: dict[str, m.UseCase]
-    tools: dict[str, m.Tool]
-    architecture: ExportArchitecture
-    gates: dict[str, m.Gate]
-    controls: dict[str, m.Control]
-    capabilities: dict[str, m.CapabilityGap] = Field(
-        description="The gap analysis: capabilities rated on the maturity scale."
-    )
-    evaluations: dict[str, ScoredEvaluation]
-    parameters: dict[str, ExportParameter] = Field(
-        description="Every policy parameter by name, value-case figures computed."
-    )
 
 
 def export_parameter(param: Param) -> ExportParameter:
@@ -331,30 +286,138 @@ def scored_evaluation(pb: m.Playbook, ev: m.Evaluation) -> ScoredEvaluation:
     )
 
 
+def _phase_with_rollup(pb: m.Playbook, phase: m.Phase) -> ExportPhase:
+    return ExportPhase(**dict(phase), raci_rollup=raci_rollup(pb)[phase.id])
+
+
+#: Kinds whose records the export extends with computed values: the exported model and how
+#: to compute it from a record.
+COMPUTED: dict[str, tuple[type[BaseModel], Callable[[m.Playbook, Any], BaseModel]]] = {
+    "phase": (ExportPhase, _phase_with_rollup),
+    "evaluation": (ScoredEvaluation, scored_evaluation),
+}
+
+#: Top-level parts of the export computed from the whole playbook rather than one kind's
+#: records: name to (type, description, how to compute it). They follow the kinds' parts.
+DERIVED: dict[str, tuple[Any, str, Callable[[m.Playbook], Any]]] = {
+    "parameters": (
+        dict[str, ExportParameter],
+        "Every policy parameter by name, value-case figures computed.",
+        lambda pb: {n: export_parameter(p) for n, p in parameters(pb).items()},
+    ),
+}
+
+#: The description of each group of the export that no kind is exported as.
+GROUPS: dict[str, str] = {"architecture": "The reference architecture."}
+
+_DOCUMENT = """The whole validated playbook as one JSON document.
+
+Records are keyed by id, as in the data, and carry their ``id``. Computed values: each
+phase's RACI roll-up, and each evaluation's weighted totals and ranking."""
+
+_META = "data/playbook.yaml, with the scales and lists the records refer to by id."
+
+
+def _annotation(kind: kinds.Kind) -> Any:
+    """The type of ``kind``'s value in the export: its Playbook field, computed models swapped."""
+    annotation = kinds.playbook_class().model_fields[kind.plural].annotation
+    if kind.name not in COMPUTED:
+        return annotation
+    model = COMPUTED[kind.name][0]
+    return list[model] if get_origin(annotation) is list else dict[str, model]  # type: ignore[valid-type]
+
+
+def _field(kind: kinds.Kind, annotation: Any) -> tuple[Any, Any]:
+    description = kind.export_description or None
+    return (annotation, Field(description=description) if description else ...)
+
+
+def export_model() -> type[BaseModel]:
+    """The model of the export document, built from the kind registry's ``export`` paths.
+
+    A path ``a`` is a top-level field; ``a.b`` is field ``b`` of the group ``a``, which is
+    the kind exported as ``a`` extended with ``b`` (the playbook's meta and its scales), or a
+    group of its own (the architecture).
+    """
+    top: dict[str, tuple[Any, Any]] = {}
+    grouped: dict[str, dict[str, tuple[Any, Any]]] = {}
+    exported = {k.export: k for k in kinds.KINDS if k.export}
+    for path, kind in exported.items():
+        head, _, rest = path.partition(".")
+        if rest:
+            grouped.setdefault(head, {})[rest] = _field(kind, _annotation(kind))
+            top.setdefault(head, (None, ...))
+        else:
+            top[head] = _field(kind, _annotation(kind))
+    fields: dict[str, Any] = {}
+    for name, (annotation, info) in top.items():
+        extra = grouped.get(name)
+        if extra is None:
+            fields[name] = (annotation, info)
+            continue
+        base = exported.get(name)
+        group_name = "Export" + ("Meta" if base and base.single else name.title())
+        group = _group(group_name, base.file_model if base else None, GROUPS.get(name), extra)
+        fields[name] = (group, info)
+    for name, (annotation, description, _) in DERIVED.items():
+        fields[name] = (annotation, Field(description=description))
+    return _cached_model(tuple(fields.items()))
+
+
+_MODELS: dict[Any, type[BaseModel]] = {}
+
+
+def _cached_model(fields: tuple[tuple[str, Any], ...]) -> type[BaseModel]:
+    key = repr(fields)
+    if key not in _MODELS:
+        _MODELS[key] = create_model(
+            "ExportDocument",
+            __config__=ConfigDict(extra="forbid"),
+            __doc__=_DOCUMENT,
+            **dict(fields),
+        )
+    return _MODELS[key]
+
+
+def _group(
+    name: str,
+    base: type[BaseModel] | None,
+    doc: str | None,
+    fields: dict[str, tuple[Any, Any]],
+) -> type[BaseModel]:
+    if base is not None:
+        return create_model(name, __base__=base, __doc__=_META, **fields)  # type: ignore[call-overload, no-any-return]
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        name, __config__=ConfigDict(extra="forbid"), __doc__=doc, **fields
+    )
+
+
+def _value(pb: m.Playbook, kind: kinds.Kind) -> Any:
+    value = getattr(pb, kind.plural)
+    if kind.name not in COMPUTED:
+        return value
+    compute = COMPUTED[kind.name][1]
+    if isinstance(value, list):
+        return [compute(pb, record) for record in value]
+    return {key: compute(pb, record) for key, record in value.items()}
+
+
 def export_document(pb: m.Playbook) -> dict[str, Any]:
     """The JSON-ready export of the whole playbook, computed values included."""
-    rollup = raci_rollup(pb)
-    doc = ExportDocument(
-        playbook=ExportMeta(
-            **dict(pb.meta),
-            tool_categories=pb.categories,
-            sources=pb.sources,
-            maturity_levels=pb.maturity_levels,
-            evaluation_criteria=pb.criteria,
-        ),
-        roles=pb.roles,
-        phases=[ExportPhase(**dict(p), raci_rollup=rollup[p.id]) for p in pb.phases],
-        use_cases=pb.use_cases,
-        tools=pb.tools,
-        architecture=ExportArchitecture(
-            environments=pb.environments, components=pb.components, flows=pb.flows
-        ),
-        gates=pb.gates,
-        controls=pb.controls,
-        capabilities=pb.capabilities,
-        evaluations={e.id: scored_evaluation(pb, e) for e in pb.evaluations.values()},
-        parameters={n: export_parameter(p) for n, p in parameters(pb).items()},
-    )
+    values: dict[str, Any] = {}
+    for kind in kinds.KINDS:
+        if not kind.export:
+            continue
+        head, _, rest = kind.export.partition(".")
+        if rest:
+            values.setdefault(head, {})[rest] = _value(pb, kind)
+        elif kind.single:
+            values.setdefault(head, {}).update(dict(_value(pb, kind)))
+        else:
+            values[head] = _value(pb, kind)
+    for name, (_, _, compute) in DERIVED.items():
+        values[name] = compute(pb)
+    doc = export_model().model_validate(values)
     return doc.model_dump(mode="json", by_alias=True)
 
 
@@ -368,7 +431,7 @@ def export_schema() -> dict[str, Any]:
 
     Keyed records carry their ``id`` in the export, although it is never written in YAML.
     """
-    schema = ExportDocument.model_json_schema(mode="serialization", by_alias=True)
+    schema = export_model().model_json_schema(mode="serialization", by_alias=True)
     keyed = {
         name
         for name, obj in vars(m).items()

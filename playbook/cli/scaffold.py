@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from playbook.cli.schema import modeline
+from playbook.data import kinds
 from playbook.data.loader import load_playbook
 
 if TYPE_CHECKING:
@@ -108,6 +109,14 @@ def _check_id(kind: str, record_id: str, existing: set[str]) -> None:
         raise ScaffoldError(f"a {kind} with id '{record_id}' already exists")
 
 
+def _check_ref(pb: Any, kind: str, record_id: str, *, listed: bool = False) -> None:
+    """Raise unless ``record_id`` is a record of ``kind``; ``listed`` names the known ones."""
+    known = kinds.index(pb, kind)
+    if record_id not in known:
+        choices = f"; one of: {', '.join(known)}" if listed else ""
+        raise ScaffoldError(f"unknown {kind.replace('_', '-')} '{record_id}'{choices}")
+
+
 def _check_text(**values: str) -> None:
     for option, value in values.items():
         if not value.strip():
@@ -153,11 +162,12 @@ def new_role(data_dir: Path, role_id: str, name: str, team: str, line: int) -> P
     """Add a role to ``roles.yaml``."""
     _check_text(name=name, team=team)
     pb = _playbook(data_dir)
-    _check_id("role", role_id, set(pb.roles))
-    path = data_dir / "roles.yaml"
+    kind = kinds.get("role")
+    _check_id(kind.noun, role_id, set(kinds.index(pb, kind)))
+    path = data_dir / kind.file
     insert_record(
         path,
-        ("roles",),
+        (kind.key,),
         role_id,
         {
             "name": name,
@@ -173,15 +183,14 @@ def new_tool(data_dir: Path, tool_id: str, name: str, category: str, owner: str)
     """Add a tool (status ``assess``) to ``tools.yaml``."""
     _check_text(name=name)
     pb = _playbook(data_dir)
-    _check_id("tool", tool_id, set(pb.tools))
-    if category not in pb.categories:
-        raise ScaffoldError(f"unknown category '{category}'; one of: {', '.join(pb.categories)}")
-    if owner not in pb.roles:
-        raise ScaffoldError(f"unknown role '{owner}'")
-    path = data_dir / "tools.yaml"
+    kind = kinds.get("tool")
+    _check_id(kind.noun, tool_id, set(kinds.index(pb, kind)))
+    _check_ref(pb, "category", category, listed=True)
+    _check_ref(pb, "role", owner)
+    path = data_dir / kind.file
     insert_record(
         path,
-        ("tools",),
+        (kind.key,),
         tool_id,
         {
             "name": name,
@@ -208,22 +217,21 @@ def new_task(
     """Add a task to a sub-phase of a lifecycle phase file."""
     _check_text(name=name)
     pb = _playbook(data_dir)
-    _check_id("task", task_id, {t.id for _, _, t in pb.tasks()})
-    phases = {p.id: p for p in pb.phases}
-    if phase not in phases:
-        raise ScaffoldError(f"unknown phase '{phase}'; one of: {', '.join(phases)}")
-    if sub_phase not in phases[phase].sub_phases:
+    task, sub, top = kinds.get("task"), kinds.get("sub_phase"), kinds.get("phase")
+    _check_id(task.noun, task_id, set(kinds.index(pb, task)))
+    _check_ref(pb, "phase", phase, listed=True)
+    subs = {k for k, w in kinds.index(pb, sub).items() if w.ancestors.get("phase") == phase}
+    if sub_phase not in subs:
         raise ScaffoldError(
             f"unknown sub-phase '{sub_phase}' of phase '{phase}'; one of: "
-            + ", ".join(phases[phase].sub_phases)
+            + ", ".join(k for k in kinds.index(pb, sub) if k in subs)
         )
     for role in (accountable, responsible):
-        if role not in pb.roles:
-            raise ScaffoldError(f"unknown role '{role}'")
-    path = data_dir / pb.files[f"phase:{phase}"].removeprefix("data/")
+        _check_ref(pb, "role", role)
+    path = data_dir / pb.files[top.file_key(phase)].removeprefix("data/")
     insert_record(
         path,
-        ("sub_phases", sub_phase, "tasks"),
+        (sub.key, sub_phase, task.key),
         task_id,
         {
             "name": name,
@@ -241,10 +249,11 @@ def new_use_case(data_dir: Path, use_case_id: str, title: str, owner: str) -> Pa
     """Create ``use_cases/<id>.yaml`` with every required field."""
     _check_text(title=title)
     pb = _playbook(data_dir)
-    _check_id("use case", use_case_id, set(pb.use_cases))
-    if owner not in pb.roles:
-        raise ScaffoldError(f"unknown role '{owner}'")
-    path = data_dir / "use_cases" / f"{use_case_id}.yaml"
+    kind = kinds.get("use_case")
+    _check_id("use case", use_case_id, set(kinds.index(pb, kind)))
+    _check_ref(pb, "role", owner)
+    relative = kind.file.replace("*", use_case_id)
+    path = data_dir / relative
     if path.exists():
         raise ScaffoldError(f"{path} already exists")
     first_task = next(t.id for _, _, t in pb.tasks())
@@ -288,5 +297,5 @@ def new_use_case(data_dir: Path, use_case_id: str, title: str, owner: str) -> Pa
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     text = to_yaml(record)
-    path.write_text(modeline(f"use_cases/{use_case_id}.yaml") + "\n" + text, encoding="utf-8")
+    path.write_text(modeline(relative) + "\n" + text, encoding="utf-8")
     return path

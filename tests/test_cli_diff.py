@@ -162,20 +162,20 @@ def test_report_names_each_kind_of_change(changed: Path) -> None:
     ]
     for line in expected:
         assert line in lines, f"missing: {line}\n\n{result.out}"
-    # Sections come in the report's fixed order.
+    # Sections come in the order of the kind registry, each summary after its kind.
     headings = [line for line in lines if line.startswith("### ")]
     assert headings == [
         "### Responsibilities",
         "### Tasks",
-        "### Gate criteria",
-        "### Tools",
-        "### Controls",
         "### Use cases",
+        "### Tools",
         "### Maturity",
+        "### Gate criteria",
+        "### Controls",
     ]
     assert lines[2] == (
-        "Changed: responsibilities (2), tasks (1), gate criteria (1), tools (1), controls (1), "
-        "use cases (1), maturity (1)."
+        "Changed: responsibilities (2), tasks (1), use cases (1), tools (1), maturity (1), "
+        "gate criteria (1), controls (1)."
     )
 
 

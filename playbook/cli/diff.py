@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from playbook.data import kinds
 from playbook.data.params import Param, parameters
 from playbook.render import links
 from playbook.render.markdown import text
 from playbook.render.parameters import citations
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Collection, Mapping
 
     from pydantic import BaseModel
 
-    from playbook.data.model import Criterion, Playbook
+    from playbook.data.model import CapabilityGap, Criterion, Gate, Playbook, Task
 
 
 class RevisionError(Exception):
@@ -33,12 +34,18 @@ class RevisionError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One change: a section, the record, what happened and the details."""
+    """One change: a section, the record, what happened and the details.
+
+    ``files`` are the data files the change is in, and ``pages`` the source URIs of the
+    generated pages it affects (from the kind registry's pages).
+    """
 
     section: str
     record: str
     kind: str  # "added", "removed", "changed", "gained", "lost"
     details: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -123,7 +130,8 @@ def _excerpts(before: str, after: str) -> tuple[str, str]:
     return cut(before), cut(after)
 
 
-def _field_changes(old: BaseModel, new: BaseModel, skip: tuple[str, ...] = ()) -> list[str]:
+def _field_changes(old: BaseModel, new: BaseModel, skip: Collection[str] = ()) -> list[str]:
+    """``field: before → after`` for each field (nested values whole) that differs."""
     a = old.model_dump(mode="json", by_alias=True)
     b = new.model_dump(mode="json", by_alias=True)
     out = []
@@ -135,25 +143,39 @@ def _field_changes(old: BaseModel, new: BaseModel, skip: tuple[str, ...] = ()) -
     return out
 
 
-def _records(
-    section: str,
-    old: dict[str, Any],
-    new: dict[str, Any],
-    name: str = "name",
-    skip: tuple[str, ...] = (),
-) -> list[Change]:
-    changes = []
-    for key in sorted(set(old) | set(new)):
-        label = f"{getattr(new.get(key) or old.get(key), name, key)} ({key})"
-        if key not in old:
-            changes.append(Change(section, label, "added"))
-        elif key not in new:
-            changes.append(Change(section, label, "removed"))
-        else:
-            fields = _field_changes(old[key], new[key], skip)
-            if fields:
-                changes.append(Change(section, label, "changed", tuple(fields)))
-    return changes
+# --------------------------------------------------------------------------------------------
+# Where a change shows
+# --------------------------------------------------------------------------------------------
+
+
+def affected_pages(kind: kinds.Kind, record_id: str, where: kinds.Located) -> tuple[str, ...]:
+    """The generated pages that show a record: its own page, and the pages of its kind and of
+    its ancestors' kinds (a per-record page only for the record or ancestor itself)."""
+    pages: set[str] = set()
+    target = kinds.page_of(kind, where, record_id)
+    if target is not None:
+        pages.add(target[0])
+    if kind.count and kind.count_page:
+        pages.add(kind.count_page)
+    lineage = [(kind, record_id)]
+    current = kind
+    while current.within is not None:
+        current = kinds.get(current.within)
+        lineage.append((current, where.ancestors[current.name]))
+    for each, each_id in lineage:
+        for spec in each.pages:
+            pages.add(spec.uri.format(id=each_id) if spec.per_record else spec.uri)
+    return tuple(sorted(pages))
+
+
+# --------------------------------------------------------------------------------------------
+# Comparing
+# --------------------------------------------------------------------------------------------
+
+
+def _label(kind: kinds.Kind, record: Any, record_id: str) -> str:
+    name = kinds.label_of(kind, record, record_id)
+    return name if kind.single else f"{name} ({record_id})"
 
 
 def _responsibilities(pb: Playbook) -> dict[str, set[tuple[str, str]]]:
@@ -175,36 +197,126 @@ def _bound(criterion: Criterion) -> str:
     return f"{sign} {criterion.quantity}"
 
 
-def _criteria_changes(old: Playbook, new: Playbook) -> list[Change]:
-    changes = []
-    for gid in sorted(set(old.gates) & set(new.gates)):
-        before = {c.metric: c for c in old.gates[gid].criteria}
-        after = {c.metric: c for c in new.gates[gid].criteria}
-        details = []
-        for metric in sorted(set(before) | set(after)):
-            b, a = before.get(metric), after.get(metric)
-            if b is None and a is not None:
-                details.append(f"added: {metric} {_bound(a)}")
-            elif a is None and b is not None:
-                details.append(f"removed: {metric} {_bound(b)}")
-            elif a is not None and b is not None and _bound(a) != _bound(b):
+def _criteria_details(old: Gate, new: Gate) -> list[str]:
+    """The criteria of a gate added, removed or changed, by metric."""
+    before = {c.metric: c for c in old.criteria}
+    after = {c.metric: c for c in new.criteria}
+    details = []
+    for metric in sorted(set(before) | set(after)):
+        b, a = before.get(metric), after.get(metric)
+        if b is None and a is not None:
+            details.append(f"added: {metric} {_bound(a)}")
+        elif a is None and b is not None:
+            details.append(f"removed: {metric} {_bound(b)}")
+        elif a is not None and b is not None:
+            if _bound(a) != _bound(b):
                 details.append(f"{metric}: {_bound(b)} → {_bound(a)}")
+            if a.note != b.note:
+                details.append(f"{metric}: note {_flat(b.note)} → {_flat(a.note)}")
+    return details
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A readable view of some fields of a kind, reported in a section of its own.
+
+    ``details(old, new)`` returns the lines to show for a record present on both sides; when it
+    returns any, the record's own field-by-field change leaves out ``fields``.
+    """
+
+    section: str
+    kind: str
+    fields: tuple[str, ...]
+    details: Callable[[Any, Any], list[str]]
+
+
+def _maturity(old: CapabilityGap, new: CapabilityGap) -> list[str]:
+    if (old.current, old.target) == (new.current, new.target):
+        return []
+    return [f"current {old.current} → {new.current}, target {old.target} → {new.target}"]
+
+
+def _letters(old: Task, new: Task) -> list[str]:
+    """Non-empty when the task's RACI letters differ (Responsibilities reports those)."""
+    return ["letters"] if set(old.raci.letters()) != set(new.raci.letters()) else []
+
+
+#: The readable summaries, each reported under its section after its kind's section. The
+#: RACI of tasks is summarised per role in "Responsibilities" (see :func:`_responsibility`).
+SUMMARIES = (
+    Summary("Gate criteria", "gate", ("criteria",), _criteria_details),
+    Summary("Maturity", "capability", ("current", "target"), _maturity),
+)
+_RACI = Summary("Responsibilities", "task", ("raci",), _letters)
+
+
+def _kind_changes(old: Playbook, new: Playbook, kind: kinds.Kind) -> list[Change]:
+    """Records of ``kind`` added, removed, moved or changed, with the summaries of its fields."""
+    summaries = [s for s in (*SUMMARIES, _RACI) if s.kind == kind.name]
+    nested = {child.key for child in kinds.children(kind.name)}
+    before, after = kinds.index(old, kind), kinds.index(new, kind)
+    changes: list[Change] = []
+    for record_id in sorted(set(before) | set(after)):
+        b, a = before.get(record_id), after.get(record_id)
+        where = a or b
+        assert where is not None
+        label = _label(kind, where.record, record_id)
+        pages = affected_pages(kind, record_id, where)
+        files = tuple(sorted({w.file for w in (b, a) if w is not None}))
+        if b is None or a is None:
+            verb = "added" if b is None else "removed"
+            changes.append(Change(kind.title, label, verb, (), files, pages))
+            continue
+        skip = set(nested)
+        for summary in summaries:
+            details = summary.details(b.record, a.record)
+            if details:
+                skip.update(summary.fields)
+                if summary is not _RACI:
+                    changes.append(
+                        Change(summary.section, label, "changed", tuple(details), files, pages)
+                    )
+        details = _field_changes(b.record, a.record, skip)
+        if b.ancestors != a.ancestors:
+            was, now = " / ".join(b.ancestors.values()), " / ".join(a.ancestors.values())
+            details.insert(0, f"moved: {was} → {now}")
         if details:
-            label = f"{new.gates[gid].name} ({gid})"
-            changes.append(Change("Gate criteria", label, "changed", tuple(details)))
+            changes.append(Change(kind.title, label, "changed", tuple(details), files, pages))
     return changes
 
 
-def _moved_tasks(old: Playbook, new: Playbook) -> list[Change]:
-    """Tasks that moved to another phase or sub-phase."""
-    before = {t.id: (p.id, s.id) for p, s, t in old.tasks()}
-    changes = []
-    for phase, sub, task in new.tasks():
-        was = before.get(task.id)
-        if was is not None and was != (phase.id, sub.id):
-            detail = f"moved: {was[0]} / {was[1]} → {phase.id} / {sub.id}"
-            changes.append(Change("Tasks", f"{task.name} ({task.id})", "changed", (detail,)))
+def _responsibility_changes(old: Playbook, new: Playbook) -> list[Change]:
+    """Responsibilities gained and lost, per role."""
+    changes: list[Change] = []
+    old_held, new_held = _responsibilities(old), _responsibilities(new)
+    tasks = {**kinds.index(old, "task"), **kinds.index(new, "task")}
+    roles = kinds.get("role")
+    for role in sorted(set(old_held) | set(new_held)):
+        found = kinds.index(new, roles).get(role) or kinds.index(old, roles).get(role)
+        label = f"{found.record.name if found else role} ({role})"
+        before, after = old_held.get(role, set()), new_held.get(role, set())
+        for verb, held in (("gained", sorted(after - before)), ("lost", sorted(before - after))):
+            if not held:
+                continue
+            where = [tasks[t] for t, _ in held]
+            pages = {p for t, _ in held for p in affected_pages(kinds.get("task"), t, tasks[t])}
+            if found is not None:
+                pages |= set(affected_pages(roles, role, found))
+            changes.append(
+                Change(
+                    "Responsibilities",
+                    label,
+                    verb,
+                    tuple(f"{letter} on {tasks[t].record.name} ({t})" for t, letter in held),
+                    tuple(sorted({w.file for w in where})),
+                    tuple(sorted(pages)),
+                )
+            )
     return changes
+
+
+#: The section of the policy parameters' summary (the policy kind's own section).
+PARAMETERS = "Policy parameters"
 
 
 def _param_text(param: Param | None) -> str:
@@ -234,109 +346,55 @@ def _parameter_changes(old: Playbook, new: Playbook, docs: Mapping[str, str]) ->
             pages.add(links.use_case_page(name.split(".")[1]))
         details = [f"value {_param_text(a)} → {_param_text(b)}"] if kind == "changed" else []
         details.append("pages affected: " + ", ".join(sorted(pages)))
-        changes.append(
-            Change("Policy parameters", f"{current.label} ({name})", kind, tuple(details))
-        )
+        files = tuple(sorted({f"data/{p.file.removeprefix('data/')}" for p in (a, b) if p}))
+        label = f"{current.label} ({name})"
+        changes.append(Change(PARAMETERS, label, kind, tuple(details), files, tuple(sorted(pages))))
     return changes
+
+
+def sections() -> list[str]:
+    """The report's sections in order: each kind's (registry order), with its summaries after
+    it; responsibilities right after the first kind (the playbook's own settings)."""
+    out: list[str] = []
+    for index, kind in enumerate(kinds.KINDS):
+        out.append(kind.title)
+        if index == 0:
+            out.append(_RACI.section)
+        out += [s.section for s in SUMMARIES if s.kind == kind.name]
+    return [*out, *([PARAMETERS] if PARAMETERS not in out else [])]
 
 
 def diff_playbooks(
     old: Playbook, new: Playbook, docs: Mapping[str, str] | None = None
 ) -> list[Change]:
-    """Every change from ``old`` to ``new`` that a reviewer should see.
+    """Every change from ``old`` to ``new``, in report order: every field of every record of
+    every kind in the registry, and the readable summaries.
 
     ``docs`` (hand-written pages, source URI to Markdown) lets a changed parameter list the
     chapters that cite it among the pages it affects.
     """
-    changes: list[Change] = []
-    old_held, new_held = _responsibilities(old), _responsibilities(new)
-    names = {
-        **{t.id: t.name for _, _, t in old.tasks()},
-        **{t.id: t.name for _, _, t in new.tasks()},
-    }
-    for role in sorted(set(old_held) | set(new_held)):
-        role_name = (new.roles.get(role) or old.roles[role]).name
-        before, after = old_held.get(role, set()), new_held.get(role, set())
-        gained = sorted(after - before)
-        lost = sorted(before - after)
-        if gained:
-            changes.append(
-                Change(
-                    "Responsibilities",
-                    f"{role_name} ({role})",
-                    "gained",
-                    tuple(f"{letter} on {names[t]} ({t})" for t, letter in gained),
-                )
-            )
-        if lost:
-            changes.append(
-                Change(
-                    "Responsibilities",
-                    f"{role_name} ({role})",
-                    "lost",
-                    tuple(f"{letter} on {names[t]} ({t})" for t, letter in lost),
-                )
-            )
-    meta = _field_changes(old.meta, new.meta)
-    if meta:
-        changes.append(Change("Playbook", new.meta.title, "changed", tuple(meta)))
-    changes += _records(
-        "Phases",
-        {p.id: p for p in old.phases},
-        {p.id: p for p in new.phases},
-        skip=("sub_phases",),
-    )
-    old_tasks = {t.id: t for _, _, t in old.tasks()}
-    new_tasks = {t.id: t for _, _, t in new.tasks()}
-    changes += _records("Tasks", old_tasks, new_tasks, skip=("raci",))
-    changes += _moved_tasks(old, new)
-    changes += _records("Roles", old.roles, new.roles)
-    changes += _records("Gates", old.gates, new.gates, skip=("criteria",))
-    changes += _criteria_changes(old, new)
+    changes = _responsibility_changes(old, new)
     changes += _parameter_changes(old, new, docs or {})
-    changes += _records("Tools", old.tools, new.tools)
-    changes += _records("Controls", old.controls, new.controls, name="title")
-    changes += _records("Use cases", old.use_cases, new.use_cases, name="title")
-    changes += _records("Components", old.components, new.components)
-    changes += _records("Evaluations", old.evaluations, new.evaluations, name="title")
-    for cid in sorted(set(old.capabilities) & set(new.capabilities)):
-        a, b = old.capabilities[cid], new.capabilities[cid]
-        if (a.current, a.target) != (b.current, b.target):
-            changes.append(
-                Change(
-                    "Maturity",
-                    f"{b.name} ({cid})",
-                    "changed",
-                    (f"current {a.current} → {b.current}, target {a.target} → {b.target}",),
-                )
-            )
-    changes += [
-        c
-        for c in _records(
-            "Capabilities", old.capabilities, new.capabilities, skip=("current", "target")
-        )
-        if c.kind != "changed" or c.details
-    ]
-    return changes
+    for kind in kinds.KINDS:
+        changes += _kind_changes(old, new, kind)
+    order = {section: i for i, section in enumerate(sections())}
+    return sorted(changes, key=lambda c: order.get(c.section, len(order)))
 
 
-SECTIONS = (
-    "Playbook",
-    "Responsibilities",
-    "Roles",
-    "Phases",
-    "Tasks",
-    "Gates",
-    "Gate criteria",
-    "Policy parameters",
-    "Tools",
-    "Controls",
-    "Use cases",
-    "Components",
-    "Maturity",
-    "Capabilities",
-    "Evaluations",
-)
+def _pages_block(changes: list[Change]) -> list[str]:
+    """A folded list of the generated pages the changes affect, each with what changes it."""
+    by_page: dict[str, list[str]] = {}
+    for change in changes:
+        for page in change.pages:
+            entry = f"{change.section.lower()}: {change.record}"
+            if entry not in by_page.setdefault(page, []):
+                by_page[page].append(entry)
+    if not by_page:
+        return []
+    lines = ["", f"<details><summary>Pages affected ({len(by_page)})</summary>", ""]
+    for page in sorted(by_page):
+        lines.append(f"- {_code(page)}: " + "; ".join(text(e) for e in by_page[page]))
+    return [*lines, "", "</details>"]
 
 
 def _code(value: str) -> str:
@@ -350,11 +408,12 @@ def render_changes(changes: list[Change], base: str, head: str) -> str:
     if not changes:
         lines.append("No change to the playbook data.")
         return "\n".join(lines) + "\n"
-    counts = {s: sum(1 for c in changes if c.section == s) for s in SECTIONS}
+    counts = {s: sum(1 for c in changes if c.section == s) for s in sections()}
     lines.append(
         "Changed: " + ", ".join(f"{s.lower()} ({n})" for s, n in counts.items() if n) + "."
     )
-    for section in SECTIONS:
+    lines += _pages_block(changes)
+    for section in sections():
         entries = [c for c in changes if c.section == section]
         if not entries:
             continue

@@ -159,6 +159,7 @@ KINDS: list[Kind] = [
         title="Playbook",
         single=True,
         label="title",
+        page="index.md",
         export="playbook",
         export_description="What the playbook is, its rules and scales.",
     ),

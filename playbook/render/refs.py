@@ -86,7 +86,7 @@ def link(pb: Playbook, page: str, kind: str, record_id: str) -> str:
 
 def linkable() -> list[str]:
     """The kinds the ``ref`` macro can link to: every kind with a page."""
-    return [kind.name for kind in kinds.KINDS if kind.page is not None]
+    return [kind.name for kind in kinds.KINDS if kind.page is not None and not kind.single]
 
 
 def ref(pb: Playbook, page: str, kind: str, record_id: str) -> str:

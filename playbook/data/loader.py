@@ -180,7 +180,7 @@ def _read_file(path: Path, relative: str) -> tuple[SourceMap, BaseModel | None]:
     return source, record
 
 
-def _assemble(records: dict[str, BaseModel], names: dict[str, str]) -> Playbook | None:
+def assemble(records: dict[str, BaseModel], names: dict[str, str]) -> Playbook | None:
     """Combine the per-file models into one Playbook, a field per top-level kind of the registry.
 
     Returns None if a required file is missing. ``files`` maps each single data file's name,
@@ -288,7 +288,7 @@ def load_uncached(data_dir: Path) -> LoadResult:
     issues += _missing_files({canonical_name(name) for name in sources})
     if errors(issues):
         return LoadResult(None, sorted(issues), sources)
-    playbook = _assemble(records, names)
+    playbook = assemble(records, names)
     if playbook is None:
         return LoadResult(None, sorted(issues), sources)
     issues.extend(check_playbook(playbook, sources))

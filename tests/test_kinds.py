@@ -20,7 +20,7 @@ from playbook.render import refs
 from playbook.render.home import count, countable
 from playbook.render.markdown import heading, text
 from playbook.render.pages import build_nav, generated_pages
-from tests.helpers import VALID, copy_data, playbook_of
+from tests.helpers import VALID, copy_data, playbook_of, reference_data
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -75,7 +75,8 @@ def test_nested_kinds_live_in_their_parent_and_file() -> None:
         assert kind.file == parent.file, kind.name
 
 
-def test_every_record_anchor_exists_on_its_page(pb: m.Playbook) -> None:
+def test_every_record_anchor_exists_on_its_page() -> None:
+    pb = playbook_of(reference_data())
     pages = {p.src_uri: p.content for p in generated_pages(pb, [], _svg)}
     checked = set()
     for kind in kinds.KINDS:

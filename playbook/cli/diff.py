@@ -174,8 +174,9 @@ def affected_pages(kind: kinds.Kind, record_id: str, where: kinds.Located) -> tu
 
 
 def _label(kind: kinds.Kind, record: Any, record_id: str) -> str:
-    name = kinds.label_of(kind, record, record_id)
-    return name if kind.single else f"{name} ({record_id})"
+    if kind.single:
+        return kinds.label_of(kind, record, kind.title)
+    return f"{kinds.label_of(kind, record, record_id)} ({record_id})"
 
 
 def _responsibilities(pb: Playbook) -> dict[str, set[tuple[str, str]]]:

@@ -378,8 +378,9 @@ KINDS: list[Kind] = [
         key="sources",
         title="Sources",
         label="title",
+        # Only sources that controls cite get a section (``source-<id>``); the others are
+        # listed together, so a link goes to the page.
         page=_CONTROLS,
-        anchor="source-{id}",
         count="regulatory sources",
         export="playbook.sources",
         export_description="Source id to the regulation controls cite.",
@@ -580,9 +581,10 @@ def index(pb: m.Playbook, kind: Kind | str) -> Mapping[str, Located]:
     return cached[1]
 
 
-def label_of(kind: Kind, record: Any, record_id: str) -> str:
-    """A record's display label (its name or title), else its id."""
-    return str(getattr(record, kind.label, None) or record_id)
+def label_of(kind: Kind, record: Any, fallback: str) -> str:
+    """A record's display label (its name or title), else ``fallback``."""
+    label = getattr(record, kind.label, None)
+    return label if isinstance(label, str) and label else fallback
 
 
 def page_of(kind: Kind, where: Located, record_id: str) -> tuple[str, str | None] | None:

@@ -39,11 +39,10 @@ class Locator:
         self.sources = sources
         # Keyed by the task object, not its id: a task id repeated in another phase file is an
         # error, but each copy's other issues must still point into its own file.
-        self._task_prefix: dict[int, tuple[str, Loc]] = {}
-        for phase in playbook.phases:
-            file = playbook.files[f"phase:{phase.id}"]
-            for sub, task in phase.tasks():
-                self._task_prefix[id(task)] = (file, ("sub_phases", sub.id, "tasks", task.id))
+        self._task_prefix: dict[int, tuple[str, Loc]] = {
+            id(where.record): (where.file, where.loc)
+            for _, where in kinds.locate(playbook, kinds.get("task"))
+        }
 
     def file_of(self, kind: str, key: str = "") -> str:
         """The data file holding a record of ``kind`` (a kind name), or a data file by name."""
@@ -95,48 +94,41 @@ def _refs(
 
 
 def check_unique_ids(pb: Playbook, where: Locator) -> list[Issue]:
-    """Ids that live in several files (sub-phases, tasks, phase orders) are unique playbook-wide.
+    """Ids of nested records (sub-phases, tasks) and phase orders are unique playbook-wide.
 
-    Phase and use-case ids are checked by the loader, which needs them unique to assemble.
+    Nested kinds come from the registry: a record's id must not repeat anywhere among the
+    records of its kind, whichever parent holds them. Ids of top-level records are mapping keys
+    (unique by construction) or, for a record per file, checked by the loader, which needs them
+    unique to assemble.
     """
     found: list[Issue] = []
     seen_order: dict[int, str] = {}
-    seen_sub: dict[str, str] = {}
-    seen_task: dict[str, str] = {}
     for phase in pb.phases:
-        file = where.file_of("phase", phase.id)
         if phase.order in seen_order:
             found.append(
                 where.issue(
-                    file,
+                    where.file_of("phase", phase.id),
                     ("order",),
                     "duplicate-id",
                     f"phase order {phase.order} is also used by phase '{seen_order[phase.order]}'",
                 )
             )
         seen_order.setdefault(phase.order, phase.id)
-        for sub in phase.sub_phases.values():
-            if sub.id in seen_sub:
-                found.append(
-                    where.issue(
-                        file,
-                        ("sub_phases", sub.id),
-                        "duplicate-id",
-                        f"sub-phase id '{sub.id}' is also used in phase '{seen_sub[sub.id]}'",
-                    )
+    for kind in kinds.KINDS:
+        if kind.within is None:
+            continue
+        top = kinds.get(kind.within)
+        while top.within is not None:
+            top = kinds.get(top.within)
+        seen: dict[str, str] = {}
+        for record_id, located in kinds.locate(pb, kind):
+            holder = located.ancestors[top.name]
+            if record_id in seen:
+                message = (
+                    f"{kind.noun} id '{record_id}' is also used in {top.noun} '{seen[record_id]}'"
                 )
-            seen_sub.setdefault(sub.id, phase.id)
-            for task in sub.tasks.values():
-                if task.id in seen_task:
-                    found.append(
-                        where.issue(
-                            file,
-                            ("sub_phases", sub.id, "tasks", task.id),
-                            "duplicate-id",
-                            f"task id '{task.id}' is also used in phase '{seen_task[task.id]}'",
-                        )
-                    )
-                seen_task.setdefault(task.id, phase.id)
+                found.append(where.issue(located.file, located.loc, "duplicate-id", message))
+            seen.setdefault(record_id, holder)
     return found
 
 

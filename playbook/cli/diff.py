@@ -131,16 +131,43 @@ def _excerpts(before: str, after: str) -> tuple[str, str]:
 
 
 def _field_changes(old: BaseModel, new: BaseModel, skip: Collection[str] = ()) -> list[str]:
-    """``field: before → after`` for each field (nested values whole) that differs."""
+    """``field: before → after`` for each field that differs (see :func:`_value_changes`)."""
     a = old.model_dump(mode="json", by_alias=True)
     b = new.model_dump(mode="json", by_alias=True)
     out = []
     for key in sorted(set(a) | set(b)):
-        if key in skip or key == "id" or a.get(key) == b.get(key):
+        if key in skip or key == "id":
             continue
-        before, after = _excerpts(_flat(a.get(key)), _flat(b.get(key)))
-        out.append(f"{key}: {before} → {after}")
+        out += _value_changes(key, a.get(key), b.get(key))
     return out
+
+
+def _value_changes(path: str, before: Any, after: Any) -> list[str]:
+    """``path: before → after`` when the values differ.
+
+    A value short enough to read on one line is shown whole (cut to the part that changed when
+    long); a longer mapping, or list of the same length, is compared item by item, so a change
+    deep in a big record reads ``areas.monitoring.parameters.psi_alert.value: 0.25 → 0.3``.
+    """
+    if before == after:
+        return []
+    flat_before, flat_after = _flat(before), _flat(after)
+    long = len(flat_before) + len(flat_after) > 2 * _WIDTH
+    if long and isinstance(before, dict) and isinstance(after, dict):
+        keys = [*before, *(k for k in after if k not in before)]
+        return [
+            line
+            for key in keys
+            for line in _value_changes(f"{path}.{key}", before.get(key), after.get(key))
+        ]
+    if long and isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        return [
+            line
+            for index, (x, y) in enumerate(zip(before, after, strict=True))
+            for line in _value_changes(f"{path}[{index}]", x, y)
+        ]
+    shown_before, shown_after = _excerpts(flat_before, flat_after)
+    return [f"{path}: {shown_before} → {shown_after}"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -51,8 +51,8 @@ _MASK_DOCS = re.compile(
 _MASK_DATA = re.compile(r"\[\[[^\[\]]*\]\]|`[^`\n]*`|https?://\S+|\]\([^)\n]*\)|<[^>\n]+>")
 #: A number, with an optional unit stuck to it (12%, 150ms, 2x, $1.2m).
 _NUMBER = re.compile(
-    r"(?<![\w@#/\\])(?<![A-Za-z]-)(?<![A-Za-z]\.)"
-    r"\$?\d+(?:[.,]\d+)*(?:%|x|×|ms|s|h|k|m|bn)?(?![\w@]|[.,]\d)"
+    r"(?<![\w@#/\\:])(?<![A-Za-z]-)(?<![A-Za-z]\.)"
+    r"\$?\d+(?:[.,]\d+)*(?:%|x|×|ms|s|h|k|m|bn)?(?![\w@:]|[.,]\d)"
 )
 _YEAR = re.compile(r"^(19|20)\d\d$")
 #: Words after which a number is a label, not an amount.
@@ -99,6 +99,7 @@ _LABELS = frozenset(
         "release",
         "act",
         "title",
+        "apache",
     ]
 )
 _LIST_MARK = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?\d+[.)](?=[\s*])", re.MULTILINE)
@@ -130,7 +131,8 @@ def _sentences(text: str) -> Iterable[tuple[int, int]]:
 def _is_label(text: str, start: int, number: str) -> bool:
     if _YEAR.match(number):
         return True
-    before = text[max(0, start - 24) : start].rstrip()
+    # The second part of a compound reference (SR 11-7, Rule 17a-4) belongs to the first's label.
+    before = re.sub(r"[\d.]+[a-z]?-$", "", text[max(0, start - 32) : start]).rstrip()
     word = re.search(r"([A-Za-z§]+)[\s\-]*$", before)
     return bool(word and word.group(1).lower() in _LABELS)
 

@@ -63,10 +63,7 @@ def control_risks(pb: Playbook, control_id: str) -> list[tuple[str, str]]:
 def _criterion_row(pb: Playbook, page: str, criterion: Criterion) -> list[str]:
     sign = text(OPERATORS.get(criterion.operator, criterion.operator))
     if criterion.param is not None:
-        try:
-            bound = parameters.render_param(pb, page, criterion.param)
-        except ValueError:
-            bound = text(criterion.param)  # the validator reports it
+        bound = parameters.render_bound(pb, page, criterion.param)
     else:
         bound = text(criterion.quantity)
     return [text(criterion.metric), f"{sign} {bound}", text(criterion.note)]

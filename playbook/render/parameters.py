@@ -74,6 +74,27 @@ def render_param(pb: Playbook, page: str, name: str, scope: str | int | None = N
     return f"[{text(shown)}]({target})"
 
 
+def render_bound(pb: Playbook, page: str, name: str) -> str:
+    """A gate criterion's threshold that is a parameter: its value, or each scope's value."""
+    known = parameters(pb)
+    if name not in known:
+        return text(name)  # the validator reports it
+    param = known[name]
+    target = links.md_href(links.PARAMETERS, page, param.anchor)
+    if not param.varies_by:
+        return f"[{text(param.value)}]({target})"
+    scopes = [f"{_scope_name(pb, param.varies_by, k)}: {text(v)}" for k, v in param.values]
+    default = [f"otherwise {text(param.value)}"] if param.value is not None else []
+    return f"[{'; '.join(scopes + default)}]({target})"
+
+
+def _scope_name(pb: Playbook, varies_by: str, key: str) -> str:
+    if varies_by == "tier":
+        return f"tier {key}"
+    found = pb.use_cases.get(key)
+    return found.title if found else key
+
+
 def render_param_table(pb: Playbook, page: str, name: str) -> str:
     """The ``param_table`` macro: a parameter's value per tier or use case, as a table."""
     param = lookup(pb, name)
@@ -139,9 +160,6 @@ def resolve_placeholders(pb: Playbook) -> Playbook:
     if resolved is pb:
         pb.__dict__[_RESOLVED] = True
         return pb
-    for key in ("_parameters_cache",):
-        if key in pb.__dict__:
-            resolved.__dict__[key] = pb.__dict__[key]
     resolved.__dict__[_RESOLVED] = True
     resolved.__dict__[_UNRESOLVED] = pb
     return resolved
@@ -297,7 +315,7 @@ def render_parameters_page(pb: Playbook, page: str, docs: Mapping[str, str]) -> 
             pages = cited.get(param.name, [])
             rows.append(
                 [
-                    f"`{param.name}`{{ #{param.anchor} }}<br>{text(param.label)}",
+                    f"`{param.name}`{{ #{param.anchor} }}<br>{text(_substitute(pb, param.label))}",
                     _value_cell(param),
                     text(param.value.unit if param.value else param.values[0][1].unit) or "–",
                     _scope_cell(pb, page, param),

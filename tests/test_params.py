@@ -191,3 +191,13 @@ def test_an_unknown_input_in_a_value_case_step_is_an_error(reference_copy: Path)
     issues = [i for i in load_uncached(reference_copy).issues if i.code == "value-case"]
     assert any("unknown input or earlier step 'fee_rte'" in i.message for i in issues)
     assert any("did you mean 'fee_rate'" in i.message for i in issues)
+
+
+def test_a_gate_criterion_naming_a_scoped_parameter_shows_each_value(ref: Playbook) -> None:
+    from playbook.render.governance import render_gates
+
+    page = render_gates(ref, "governance/gates.md")
+    row = next(line for line in page.splitlines() if "Challenger evaluation period" in line)
+    assert "AML alert prioritisation for suspicious activity monitoring: 90 days" in row
+    assert "otherwise 30 days" in row
+    assert "(parameters.md#param-refresh-challenger_period)" in row

@@ -111,7 +111,8 @@ def _terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     words = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
     if not words:
         return None
-    alternatives = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in words)
+    # A term of several words matches across a line break or a hyphen ("golden-set").
+    alternatives = "|".join(r"[\s-]+".join(map(re.escape, w.split())) for w in words)
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?:e?s)?(?![\w-])", re.IGNORECASE)
 
 

@@ -98,11 +98,14 @@ def test_the_reference_data_validates_in_memory() -> None:
     assert len(LEAVES) > 500
 
 
+# The example count comes from the hypothesis profile (conftest.py); most drawn changes make the
+# data invalid (an id that no longer resolves) and are discarded, so filtering is expected.
 @settings(
-    max_examples=60,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ]
 )
 @given(st.sampled_from(LEAVES))
 def test_any_scalar_changed_in_any_file_is_reported(leaf: tuple[str, Path_]) -> None:

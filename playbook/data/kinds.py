@@ -30,23 +30,25 @@ An entry (:class:`Kind`) says:
   page per record) and the renderer, ``module:function`` with the signature
   ``render(pb, page, ctx) -> str`` (see ``playbook.render.kind_pages``).
 
-Example: a kind of record "policy" in ``data/policies.yaml``, one page listing them all::
+Example: a kind of record "incident" in ``data/incidents.yaml``, one page listing them all::
 
     Kind(
-        name="policy",
-        plural="policies",
-        file="policies.yaml",
-        file_model=m.PoliciesFile,  # policies: dict[Slug, Policy]
-        key="policies",
-        title="Policies",
-        page="governance/policies.md",
+        name="incident",
+        plural="incidents",
+        file="incidents.yaml",
+        file_model=m.IncidentsFile,  # incidents: dict[Slug, Incident]
+        key="incidents",
+        title="Incidents",
+        page="governance/incidents.md",
         anchor="{id}",
-        count="policies",
-        pages=(PageSpec("governance/policies.md", "playbook.render.kind_pages:policies"),),
+        count="incidents",
+        export="incidents",
+        pages=(PageSpec("governance/incidents.md", "playbook.render.kind_pages:incidents"),),
     )
 
-plus a ``policies: dict[str, Policy]`` field on :class:`Playbook`; other records refer to a
-policy with a field typed ``Annotated[Slug, Ref("policy")]``. Order matters: pages are
+plus an ``incidents: dict[str, Incident]`` field on :class:`Playbook` and the renderer
+``incidents(pb, page, ctx) -> str``; other records refer to an incident with a field typed
+``Annotated[Slug, Ref("incident")]`` and ``check_references`` checks it. Order matters: pages are
 generated, and the export and the change report are laid out, in registry order.
 """
 

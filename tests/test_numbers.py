@@ -47,7 +47,9 @@ def test_a_number_in_data_text_is_located_in_its_file(reference_copy: Path) -> N
     rewrite(reference_copy, "policy.yaml", _with_terms)
 
     def typed(data: dict) -> dict:
-        data["summary"] = "Alerts when PSI passes 0.3 and, as an example, [[literal:0.4]] too."
+        # non-ASCII text first: libyaml's marks count bytes, columns count characters
+        data["title"] = "Client attrition — early warning"
+        data["summary"] = "Café × alerts when PSI passes 0.3 and, as an example, [[literal:0.4]]."
         return data
 
     rewrite(reference_copy, "use_cases/client_attrition.yaml", typed)

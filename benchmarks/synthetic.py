@@ -103,14 +103,12 @@ def generate(out: Path, k: int, source: Path = ROOT / "data") -> Path:
         relative = f"lifecycle/{phase_file.name}"
         _write(out / relative, relative, {**phase, "sub_phases": subs})
 
-    # Separation of duties covers every copy of a forbidden role.
+    # An independence rule that names roles covers every copy of them.
     meta = _read(source / "playbook.yaml")
-    rules = meta.get("rules", {})
-    rules["separation_of_duties"] = [
-        {**rule, "role": _variant(rule["role"], n)}
-        for rule in rules.get("separation_of_duties", [])
-        for n in range(role_copies)
-    ]
+    for rule in meta.get("rules", {}).get("independence", {}).values():
+        named = rule.get("subjects", {}).get("roles")
+        if named:
+            rule["subjects"]["roles"] = [_variant(r, n) for r in named for n in range(role_copies)]
     _write(out / "playbook.yaml", "playbook.yaml", meta)
 
     use_cases = [_read(p) for p in sorted((source / "use_cases").glob("*.yaml"))]

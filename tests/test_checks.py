@@ -96,8 +96,20 @@ def test_check_playbook_runs_every_check(valid_data: Path) -> None:
 REFERENCES: list[tuple[str, tuple[Any, ...], str, str, str]] = [
     # (file, key path, wrong id, kind, suggested id or "")
     ("playbook.yaml", ("owners", 0), "ml_enginer", "role", "ml_engineer"),
-    ("playbook.yaml", ("rules", "separation_of_duties", 0, "role"), "auditor", "role", ""),
-    ("playbook.yaml", ("rules", "separation_of_duties", 0, "phases", 0), "biuld", "phase", "build"),
+    (
+        "playbook.yaml",
+        ("rules", "independence", "mrm_does_not_build", "subjects", "roles", 0),
+        "model_validatr",
+        "role",
+        "model_validator",
+    ),
+    (
+        "playbook.yaml",
+        ("rules", "independence", "mrm_does_not_build", "source"),
+        "sr_11_8",
+        "source",
+        "sr_11_7",
+    ),
     (BUILD, (*TRAIN, "raci", "A"), "busines_owner", "role", "business_owner"),
     (BUILD, (*TRAIN, "raci", "C", 0), "ml_engneer", "role", "ml_engineer"),
     (BUILD, (*TRAIN, "raci", "I", 0), "validator", "role", "model_validator"),
@@ -225,18 +237,45 @@ def test_support_letter_is_fine_in_a_rasci_playbook(valid_data: Path) -> None:
     assert result.issues == []
 
 
-def test_separation_of_duties_covers_only_the_listed_phases(valid_data: Path) -> None:
-    # The validator is already A in the validate phase; R there is allowed too.
+def test_independence_rule_covers_only_its_task_kinds(valid_data: Path) -> None:
+    # The validator is A on an approve task, which no rule covers; R there is allowed too.
     result = _edited(valid_data, VALIDATE, _set(*APPROVE, "raci", "R", value=["business_owner"]))
     assert result.ok
 
     result = _edited(valid_data, BUILD, _set(*PACKAGE, "raci", "A", value="model_validator"))
-    issue = _only(result, "separation-of-duties")
-    assert "role 'model_validator' is A on task 'package_model' in phase 'build'" in issue.message
-    assert issue.message.endswith(
-        "SR 11-7 requires effective challenge by parties independent of development."
+    issue = _only(result, "independence")
+    assert issue.message == (
+        "mrm_does_not_build: role 'model_validator' is A on develop task 'package_model'; "
+        "The model validator never builds the models it validates."
     )
     assert _where(issue) == _at(result, BUILD, (*PACKAGE, "raci", "A"))
+
+
+def test_independence_rule_by_line_names_the_line(valid_data: Path) -> None:
+    result = _edited(valid_data, VALIDATE, _set(*APPROVE, "kind", value="validate"))
+    # business_owner (line 1) is R on what is now validation work.
+    issue = _only(result, "independence")
+    assert issue.message.startswith(
+        "first_line_does_not_validate: role 'business_owner' (line 1) is R on validate task"
+    )
+    assert _where(issue) == _at(result, VALIDATE, (*APPROVE, "raci", "R", 0))
+
+
+def test_gate_approvers_may_not_do_the_work_the_gate_judges(valid_data: Path) -> None:
+    result = _edited(valid_data, BUILD, _set(*TRAIN, "gates", value=["validation_gate"]))
+    assert result.ok  # data_scientist does the work; the gate's approvers do not
+
+    rewrite(valid_data, BUILD, _set(*TRAIN, "raci", "C", value=[]))
+    rewrite(valid_data, BUILD, _set(*TRAIN, "raci", "A", value="ml_engineer"))
+    result = _edited(
+        valid_data, BUILD, _set(*TRAIN, "raci", "R", value=["data_scientist", "business_owner"])
+    )
+    issue = _only(result, "independence")
+    assert issue.message.startswith(
+        "approvers_do_not_judge_their_own_work: role 'business_owner' "
+        "(approver of gate 'validation_gate') is R on develop task 'train_candidate_model'"
+    )
+    assert _where(issue) == _at(result, BUILD, (*TRAIN, "raci", "R", 1))
 
 
 def test_gate_approver_who_is_accountable_passes_and_consulted_fails(valid_data: Path) -> None:
@@ -280,6 +319,7 @@ def test_sub_phase_ids_and_phase_orders_are_unique_across_files(valid_data: Path
 def test_a_duplicated_task_keeps_its_other_issues_in_its_own_file(valid_data: Path) -> None:
     task = {
         "name": "Again",
+        "kind": "develop",
         "description": "Again.",
         "tools": ["mlflow"],
         "raci": {"A": "ml_engineer"},

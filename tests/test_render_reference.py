@@ -83,4 +83,4 @@ def test_type_names(annotation: object, expected: str) -> None:
 
 
 def test_anchor_is_kebab_case() -> None:
-    assert anchor(m.SeparationOfDuties) == "model-separation-of-duties"
+    assert anchor(m.IndependenceRule) == "model-independence-rule"

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping
 
     from playbook.data.issues import Issue
-    from playbook.data.model import Playbook, Task
+    from playbook.data.model import IndependenceRule, Playbook, Task
 
 PLACEHOLDER = re.compile(r"\b(TBD|TODO|FIXME|lorem ipsum|XXX)\b", re.IGNORECASE)
 
@@ -265,27 +265,97 @@ def check_raci(pb: Playbook, where: Locator) -> list[Issue]:
     return found
 
 
-def check_separation_of_duties(pb: Playbook, where: Locator) -> list[Issue]:
-    """Roles kept independent never hold forbidden letters on the covered phases' tasks."""
-    found: list[Issue] = []
-    for rule in pb.meta.rules.separation_of_duties:
-        for phase in pb.phases:
-            if phase.id not in rule.phases:
-                continue
-            for _, task in phase.tasks():
-                for letter in task.raci.letters_of(rule.role):
-                    if letter in rule.forbidden_letters:
-                        file, loc = where.task(task, "raci", letter)
-                        found.append(
-                            where.issue(
-                                file,
-                                loc,
-                                "separation-of-duties",
-                                f"role '{rule.role}' is {letter} on task '{task.id}' in phase "
-                                f"'{phase.id}', which separation of duties forbids: {rule.reason}",
-                            )
-                        )
+def _subjects(
+    rule: IndependenceRule, task: Task, pb: Playbook, approvers: Mapping[str, dict[str, str]]
+) -> dict[str, str]:
+    """The roles ``rule`` is about on ``task``, each with why it is one (for the message)."""
+    found: dict[str, str] = {}
+    if rule.subjects.gate_approvers:
+        found.update(approvers.get(task.id, {}))
+    lines = set(rule.subjects.lines)
+    for role in pb.roles.values():
+        if role.line_of_defence in lines:
+            found[role.id] = f"line {role.line_of_defence}"
+    for role_id in rule.subjects.roles:
+        found[role_id] = ""
     return found
+
+
+def _covers(rule: IndependenceRule, task: Task, gate_tasks: Collection[str]) -> bool:
+    selector = rule.tasks
+    if selector.kinds and task.kind not in selector.kinds:
+        return False
+    if task.kind in selector.except_kinds:
+        return False
+    return not selector.gate_reviews or task.id in gate_tasks
+
+
+def _letter_loc(task: Task, letter: str, role: str) -> tuple[Any, ...]:
+    """Key path of ``role`` under ``letter`` in the task's RACI (the list item when a list)."""
+    value = task.raci.A if letter == "A" else getattr(task.raci, letter)
+    if isinstance(value, str):
+        return ("raci", letter)
+    return ("raci", letter, value.index(role))
+
+
+def check_independence(pb: Playbook, where: Locator) -> list[Issue]:
+    """Every independence rule in data/playbook.yaml, by one engine.
+
+    A rule selects tasks (by kind, or only gate reviews) and subjects (roles, lines of
+    defence, or the approvers of the gates a task feeds), then either forbids letters
+    (``never``) or requires one of them (``require``) on each covered task.
+    """
+    found: list[Issue] = []
+    gate_tasks = {gate.task for gate in pb.gates.values()}
+    approvers: dict[str, dict[str, str]] = defaultdict(dict)
+    for _, _, task in pb.tasks():
+        for gate_id in task.gates:
+            gate = pb.gates.get(gate_id)
+            if gate is None or gate.task == task.id:
+                continue
+            for role in gate.approvers:
+                approvers[task.id].setdefault(role, f"approver of gate '{gate.id}'")
+    for rule in pb.meta.rules.independence.values():
+        for _, _, task in pb.tasks():
+            if not _covers(rule, task, gate_tasks):
+                continue
+            subjects = _subjects(rule, task, pb, approvers)
+            held = [(letter, role) for letter, role in task.raci.letters() if role in subjects]
+            for letter, role in held:
+                if letter not in rule.never:
+                    continue
+                why = f" ({subjects[role]})" if subjects[role] else ""
+                file, loc = where.task(task, *_letter_loc(task, letter, role))
+                found.append(
+                    where.issue(
+                        file,
+                        loc,
+                        "independence",
+                        f"{rule.id}: role '{role}'{why} is {letter} on {task.kind} task "
+                        f"'{task.id}'; {rule.statement}",
+                    )
+                )
+            if rule.require and not any(letter in rule.require for letter, _ in held):
+                file, loc = where.task(task, "raci")
+                found.append(
+                    where.issue(
+                        file,
+                        loc,
+                        "independence",
+                        f"{rule.id}: no {_describe(rule)} is {'/'.join(rule.require)} on "
+                        f"{task.kind} task '{task.id}'; {rule.statement}",
+                    )
+                )
+    return found
+
+
+def _describe(rule: IndependenceRule) -> str:
+    """The subjects of ``rule`` in words, e.g. "role 'model_validator' or line 2"."""
+    parts = [f"role '{r}'" for r in rule.subjects.roles]
+    parts += [f"line-{n} role" for n in rule.subjects.lines]
+    if rule.subjects.gate_approvers:
+        parts.append("gate approver")
+    return " or ".join(parts)
 
 
 def check_gates(pb: Playbook, where: Locator) -> list[Issue]:
@@ -490,7 +560,7 @@ CHECKS = (
     check_unique_ids,
     check_references,
     check_raci,
-    check_separation_of_duties,
+    check_independence,
     check_gates,
     check_scores,
     check_coverage,

@@ -164,6 +164,7 @@ KINDS: list[Kind] = [
         page="index.md",
         export="playbook",
         export_description="What the playbook is, its rules and scales.",
+        pages=(PageSpec("governance/independence.md", _PAGES + "independence"),),
     ),
     Kind(
         name="role",

@@ -151,22 +151,113 @@ def _fill_ids(value: Any) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
-class SeparationOfDuties(Record):
-    """A role that must not hold certain letters on certain phases' tasks."""
+#: What a task is, for the independence rules: a small closed set, each defined here once.
+TaskKind = Literal[
+    "plan",
+    "develop",
+    "test",
+    "document",
+    "validate",
+    "review",
+    "vendor_review",
+    "approve",
+    "promote",
+    "operate",
+    "monitor",
+    "remediate",
+    "audit",
+]
+#: The meaning of each task kind, shown in the data-model reference and on the rules page.
+TASK_KINDS: dict[str, str] = {
+    "plan": "Frame the problem, scope, plan or set criteria before the work is done.",
+    "develop": "Build data, features, models, prompts, pipelines or packages (first-line work).",
+    "test": "First-line testing of the team's own work: evaluation packs, integration, "
+    "performance, UAT, scans.",
+    "document": "Write or maintain records, model documentation, procedures, training material "
+    "and inventory entries.",
+    "validate": "Independent validation and periodic review by model risk management: effective "
+    "challenge of the model.",
+    "review": "A second-line or post-event review that is not model validation: compliance, "
+    "privacy, conflicts, change materiality, post-incident.",
+    "vendor_review": "Due diligence or ongoing review of a vendor, its model or its service.",
+    "approve": "A decision or sign-off, usually a stage gate's review.",
+    "promote": "Change what runs in an environment: deploy, shift traffic, switch the champion.",
+    "operate": "Run production: infrastructure, SLOs, schedules, incidents, decommissioning.",
+    "monitor": "Ongoing first-line monitoring of a model in use: drift, performance, KPIs, "
+    "overrides.",
+    "remediate": "Fix findings raised by validation, audit or monitoring.",
+    "audit": "Third-line assurance: internal audit testing and audit reports.",
+}
+LineOfDefence = Literal[1, 2, 3]
 
-    role: RoleId = Field(description="The role kept independent, e.g. the model validator.")
-    forbidden_letters: list[Letter] = Field(
-        min_length=1, description="Letters the role may not hold on those tasks."
+
+class RuleSubjects(Record):
+    """Whose letters a rule is about; a task's subjects are the union of what is named."""
+
+    roles: list[RoleId] = Field(default_factory=list, description="Role ids (data/roles.yaml).")
+    lines: list[LineOfDefence] = Field(
+        default_factory=list, description="Every role in these lines of defence."
     )
-    phases: list[PhaseId] = Field(min_length=1, description="Phase ids whose tasks are covered.")
-    reason: Text = Field(description="Why, citing the rule (e.g. SR 11-7 effective challenge).")
+    gate_approvers: bool = Field(
+        False,
+        description="The approvers of each gate the task feeds (its `gates`), except a gate whose"
+        " own review task it is.",
+    )
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> RuleSubjects:
+        if not (self.roles or self.lines or self.gate_approvers):
+            raise ValueError("name at least one of roles, lines or gate_approvers")
+        return self
+
+
+class RuleTasks(Record):
+    """Which tasks a rule covers; an empty selector covers every task."""
+
+    kinds: list[TaskKind] = Field(
+        default_factory=list, description="Only tasks of these kinds (empty: every kind)."
+    )
+    except_kinds: list[TaskKind] = Field(
+        default_factory=list, description="Leave out tasks of these kinds."
+    )
+    gate_reviews: bool = Field(
+        False, description="Only tasks that run a gate's review (a gate's `task`)."
+    )
+
+
+class IndependenceRule(Keyed):
+    """A separation-of-duties rule: letters the subjects must never hold, or must hold one of."""
+
+    statement: Text = Field(description="The rule in one sentence, as a reviewer would say it.")
+    subjects: RuleSubjects
+    tasks: RuleTasks = Field(default_factory=lambda: RuleTasks())
+    never: list[Letter] = Field(
+        default_factory=list, description="Letters no subject may hold on a covered task."
+    )
+    require: list[Letter] = Field(
+        default_factory=list,
+        description="On every covered task, some subject holds one of these letters.",
+    )
+    reason: Text = Field(description="Why the rule exists: the risk it prevents.")
+    source: SourceId = Field(
+        description="The source it rests on (a source id in data/controls.yaml)."
+    )
+    citation: Text = Field(description="Section, paragraph and date of the source.")
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> IndependenceRule:
+        if bool(self.never) == bool(self.require):
+            raise ValueError("give exactly one of `never` or `require`")
+        return self
 
 
 class Rules(Record):
     """Organisation-specific rules the validator enforces."""
 
-    separation_of_duties: list[SeparationOfDuties] = Field(
-        default_factory=list, description="Independence rules; a breach is an error."
+    independence: dict[Slug, IndependenceRule] = Field(
+        default_factory=dict,
+        description="Separation-of-duties rules by role, line of defence or gate approver and by"
+        " task kind; a breach is an error.",
     )
     max_accountable_share: float = Field(
         0.25,
@@ -221,7 +312,7 @@ class Role(Keyed):
 
     name: Text = Field(description="Display name, e.g. 'ML engineer'.")
     team: Text = Field(description="The team or function the role sits in.")
-    line_of_defence: Literal[1, 2, 3] = Field(
+    line_of_defence: LineOfDefence = Field(
         description="1 = business and technology, 2 = risk and compliance, 3 = internal audit."
     )
     description: Markdown = Field(description="What the role does and decides." + MARKDOWN_NOTE)
@@ -275,6 +366,7 @@ class Task(Keyed):
     """One unit of work in the lifecycle."""
 
     name: Text = Field(description="Imperative name, e.g. 'Register the candidate model'.")
+    kind: TaskKind = Field(description="What the task is; the independence rules select by it.")
     description: Markdown = Field(description="What is done and why." + MARKDOWN_NOTE)
     inputs: list[Text] = Field(default_factory=list, description="What the task starts from.")
     outputs: list[Text] = Field(

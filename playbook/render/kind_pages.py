@@ -17,6 +17,7 @@ from playbook.render.evaluation import render_tool_evaluation
 from playbook.render.gaps import render_gap_analysis
 from playbook.render.governance import render_controls, render_gates, render_traceability
 from playbook.render.home import lifecycle_diagram
+from playbook.render.independence import render_independence
 from playbook.render.pages import Page, page_from
 from playbook.render.parameters import render_parameters_page
 from playbook.render.process import render_phase_page, render_process_overview
@@ -130,3 +131,8 @@ def controls(pb: Playbook, page: str, ctx: PageContext) -> str:
 def traceability(pb: Playbook, page: str, ctx: PageContext) -> str:
     """The control traceability matrix."""
     return render_traceability(pb, page)
+
+
+def independence(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The independence rules and the task kinds they select by."""
+    return render_independence(pb, page)

@@ -27,6 +27,8 @@ GATES = "governance/gates.md"
 CONTROLS = "governance/controls.md"
 PARAMETERS = "governance/parameters.md"
 TRACEABILITY = "governance/traceability.md"
+INDEPENDENCE = "governance/independence.md"
+SELF_HEAL = "governance/self-heal.md"
 DATA_REFERENCE = "reference/data-model.md"
 
 

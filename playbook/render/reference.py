@@ -43,11 +43,17 @@ repo_url: https://github.com/example/mlops-playbook
 edit_branch: main
 raci_letters: RACI
 rules:
-  separation_of_duties:
-    - role: model_validator
-      forbidden_letters: [R, A]
-      phases: [model_development]
-      reason: SR 11-7 effective challenge requires independence from development.
+  independence:
+    first_line_does_not_validate:
+      statement: The first line is never Responsible or Accountable for independent validation.
+      subjects:
+        lines: [1]
+      tasks:
+        kinds: [validate]
+      never: [R, A]
+      reason: Validation is effective challenge only when nobody with a stake in the model does it.
+      source: sr_26_2
+      citation: Revised Guidance on Model Risk Management (17 April 2026), validation.
   max_accountable_share: 0.25
 """,
     "roles.yaml": """\
@@ -73,6 +79,7 @@ sub_phases:
     tasks:
       approve_independent_validation:
         name: Approve the independent validation
+        kind: approve
         description: Review the validation report and record the decision in the inventory.
         inputs: [Validation report]
         outputs: [Signed approval record]

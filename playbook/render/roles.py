@@ -15,6 +15,7 @@ from playbook.render.common import (
     roles_in_order,
     stage,
 )
+from playbook.render.independence import rule_anchor
 from playbook.render.markdown import heading, markdown, table, text
 from playbook.render.raci import count_letters, letter_badge
 
@@ -169,14 +170,19 @@ def render_role_page(pb: Playbook, page: str, role_id: str) -> str:
     else:
         out.append("This role owns no tool.\n\n")
 
-    rules = [r for r in pb.meta.rules.separation_of_duties if r.role == role.id]
+    rules = [
+        r
+        for r in pb.meta.rules.independence.values()
+        if role.id in r.subjects.roles or role.line_of_defence in r.subjects.lines
+    ]
     if rules:
         out.append("## Independence rules { #independence }\n\n")
+        out.append(
+            f"The [independence rules]({links.md_href(links.INDEPENDENCE, page)}) that name this "
+            "role or its line of defence; the validator refuses a RACI that breaks them.\n\n"
+        )
         for rule in rules:
-            phases = ", ".join(refs.phase(pb, page, p) for p in rule.phases)
-            out.append(
-                f"- May not be {' or '.join(LETTER_NAMES[x] for x in rule.forbidden_letters)} "
-                f"on any task of {phases}. {text(rule.reason)}\n"
-            )
+            anchor = links.md_href(links.INDEPENDENCE, page, rule_anchor(rule.id))
+            out.append(f"- [{text(rule.statement)}]({anchor})\n")
         out.append("\n")
     return "".join(out)

@@ -52,7 +52,7 @@ def task_args(
     """Arguments of ``playbook new task`` (the ML engineer is Responsible)."""
     return (
         *("task", task_id, "--phase", phase, "--sub-phase", sub_phase, "--name", name),
-        *("--accountable", accountable, "--responsible", "ml_engineer"),
+        *("--kind", "develop", "--accountable", accountable, "--responsible", "ml_engineer"),
     )
 
 

@@ -53,13 +53,20 @@ def test_role_page_lists_gates_use_cases_and_tools(pb: Playbook) -> None:
     assert "This role approves no stage gate." in engineer
 
 
-def test_role_page_states_independence_rules(pb: Playbook) -> None:
-    md = render_role_page(pb, page_of("model_validator"), "model_validator")
-    assert "## Independence rules" in md
-    assert "May not be Responsible or Accountable on any task of [Build]" in md
-    assert "## Independence rules" not in render_role_page(
-        pb, page_of("data_scientist"), "data_scientist"
+def test_role_page_lists_the_independence_rules_naming_it_or_its_line(pb: Playbook) -> None:
+    validator = render_role_page(pb, page_of("model_validator"), "model_validator")
+    scientist = render_role_page(pb, page_of("data_scientist"), "data_scientist")
+
+    mrm = (
+        "- [The model validator never builds the models it validates.]"
+        "(../../governance/independence.md#rule-mrm_does_not_build)"
     )
+    first_line = "(../../governance/independence.md#rule-first_line_does_not_validate)"
+    assert "## Independence rules" in validator
+    assert mrm in validator
+    assert first_line not in validator  # the validator is second line
+    assert first_line in scientist
+    assert mrm not in scientist
 
 
 def test_role_page_escapes_the_role_name(pb: Playbook) -> None:

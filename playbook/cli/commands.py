@@ -15,6 +15,7 @@ import yaml
 
 from playbook.data.issues import errors, format_json, format_text, warnings
 from playbook.data.loader import load_playbook
+from playbook.data.model import TASK_KINDS
 from playbook.data.profiles import PROFILES
 
 if TYPE_CHECKING:
@@ -495,6 +496,12 @@ def new_tool(tool_id: str, name: str, category: str, owner: str, data_dir: Path)
 @click.option("--phase", required=True)
 @click.option("--sub-phase", required=True)
 @click.option("--name", required=True)
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice(list(TASK_KINDS)),
+    help="What the task is; the independence rules select tasks by it.",
+)
 @click.option("--accountable", required=True, help="The one Accountable role id.")
 @click.option("--responsible", required=True, help="A Responsible role id.")
 @DATA_OPTION

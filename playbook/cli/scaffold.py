@@ -211,6 +211,7 @@ def new_task(
     phase: str,
     sub_phase: str,
     name: str,
+    kind: str,
     accountable: str,
     responsible: str,
 ) -> Path:
@@ -235,6 +236,7 @@ def new_task(
         task_id,
         {
             "name": name,
+            "kind": kind,
             "description": "TODO: what is done and why, in two or more sentences.",
             "inputs": ["TODO: what the task starts from"],
             "outputs": ["TODO: what the task produces"],

@@ -191,8 +191,26 @@ TASK_KINDS: dict[str, str] = {
 LineOfDefence = Literal[1, 2, 3]
 
 
+def _one_non_empty(*fields: str, any_of: bool = False) -> dict[str, Any]:
+    """JSON Schema saying one (or, with ``any_of``, at least one) of ``fields`` is non-empty."""
+    branches = [
+        {
+            "required": [f],
+            "properties": {f: {"const": True} if f == "gate_approvers" else {"minItems": 1}},
+        }
+        for f in fields
+    ]
+    return {"anyOf" if any_of else "oneOf": branches}
+
+
 class RuleSubjects(Record):
     """Whose letters a rule is about; a task's subjects are the union of what is named."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra=_one_non_empty("roles", "lines", "gate_approvers", any_of=True),
+    )
 
     roles: list[RoleId] = Field(default_factory=list, description="Role ids (data/roles.yaml).")
     lines: list[LineOfDefence] = Field(
@@ -227,6 +245,10 @@ class RuleTasks(Record):
 
 class IndependenceRule(Keyed):
     """A separation-of-duties rule: letters the subjects must never hold, or must hold one of."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra=_one_non_empty("never", "require")
+    )
 
     statement: Text = Field(description="The rule in one sentence, as a reviewer would say it.")
     subjects: RuleSubjects

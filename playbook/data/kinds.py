@@ -417,6 +417,31 @@ KINDS: list[Kind] = [
         page="governance/parameters.md",
         pages=(PageSpec("governance/parameters.md", _PAGES + "parameters"),),
     ),
+    Kind(
+        name="self_heal",
+        plural="self_heal",
+        file="self_heal.yaml",
+        file_model=m.SelfHealFile,
+        title="Self-heal policy",
+        single=True,
+        label="summary",
+        page="governance/self-heal.md",
+        export="self_heal",
+        export_description="The self-heal policy: automatic remediations allowed without a human.",
+        pages=(PageSpec("governance/self-heal.md", _PAGES + "self_heal"),),
+    ),
+    Kind(
+        name="self_heal_action",
+        plural="self_heal_actions",
+        file="self_heal.yaml",
+        file_model=m.SelfHealFile,
+        title="Self-heal actions",
+        key="actions",
+        within="self_heal",
+        page="governance/self-heal.md",
+        anchor="{id}",
+        count="self-heal actions",
+    ),
 ]
 
 

@@ -681,6 +681,53 @@ class ToolEvaluationFile(Record):
 
 
 # --------------------------------------------------------------------------------------------
+# data/self_heal.yaml
+# --------------------------------------------------------------------------------------------
+
+SelfHealActionId = Annotated[Slug, Ref("self_heal_action")]
+
+
+class SelfHealAction(Keyed):
+    """An automatic remediation allowed to run without a human deciding first."""
+
+    name: Text
+    trigger: Text = Field(description="What sets it off: the alert or check that fires.")
+    response: Text = Field(description="What the automation does.")
+    conditions: list[Text] = Field(
+        min_length=1,
+        description="What must hold for it to run; the validator approves them at validation.",
+    )
+    limits: list[Text] = Field(
+        min_length=1, description="How far and how often it may go before a human takes over."
+    )
+    runs_on: list[ToolId] = Field(min_length=1, description="The tools that carry it out.")
+    paged: RoleId = Field(description="The role alerted as soon as it runs.")
+    reviewer: RoleId = Field(description="The role that reviews each run afterwards.")
+    review_within: Text = Field(description="When that review happens.")
+
+
+class SelfHealFile(Record):
+    """``data/self_heal.yaml``: the self-heal policy and the actions it allows."""
+
+    summary: Markdown = Field(description="What the policy allows and why." + MARKDOWN_NOTE)
+    approved_by: RoleId = Field(description="The role that approves a model's actions.")
+    approved_at: GateId = Field(description="The gate at which they are approved.")
+    change_record: Markdown = Field(description="How every run is logged as a change.")
+    review: Markdown = Field(description="How runs are reviewed afterwards.")
+    never_automatic: list[Text] = Field(
+        min_length=1, description="What automation must never do to a model in production."
+    )
+    actions: dict[Slug, SelfHealAction] = Field(min_length=1)
+
+
+class SelfHealUse(Record):
+    """How a use case applies one action of the self-heal policy."""
+
+    action: SelfHealActionId = Field(description="An action id from data/self_heal.yaml.")
+    applies: Text = Field(description="What triggers it here and what happens, in this use case.")
+
+
+# --------------------------------------------------------------------------------------------
 # data/use_cases/*.yaml
 # --------------------------------------------------------------------------------------------
 
@@ -797,7 +844,10 @@ class UseCase(Record):
     deployment: Markdown = Field(description="How the pattern is applied here." + MARKDOWN_NOTE)
     monitoring: list[MonitoringSignal] = Field(min_length=1)
     retrain_triggers: list[Text] = Field(min_length=1)
-    self_heal: list[Text] = Field(default_factory=list, description="Automatic responses.")
+    self_heal: list[SelfHealUse] = Field(
+        default_factory=list,
+        description="The self-heal policy's actions this use case uses, and how it applies them.",
+    )
     risks: list[Risk] = Field(min_length=1)
     components: list[ComponentId] = Field(
         default_factory=list, description="Architecture components."
@@ -875,6 +925,7 @@ class Playbook(Record):
     evaluations: dict[str, Evaluation]
     use_cases: dict[str, UseCase]
     policy: PolicyFile | None = Field(None, description="data/policy.yaml, when present.")
+    self_heal: SelfHealFile
     files: dict[str, str] = Field(
         default_factory=dict, description="Record kind or id to its data file, for edit links."
     )

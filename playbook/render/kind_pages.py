@@ -28,6 +28,7 @@ from playbook.render.raci import (
     render_raci_rollup,
 )
 from playbook.render.roles import render_role_page, render_roles_index
+from playbook.render.self_heal import render_self_heal
 from playbook.render.svg import diagram_html
 from playbook.render.tools import render_overlay, render_tool_catalog
 from playbook.render.usecases import render_use_case, render_use_cases_index
@@ -136,3 +137,8 @@ def traceability(pb: Playbook, page: str, ctx: PageContext) -> str:
 def independence(pb: Playbook, page: str, ctx: PageContext) -> str:
     """The independence rules and the task kinds they select by."""
     return render_independence(pb, page)
+
+
+def self_heal(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The self-heal policy and its actions."""
+    return render_self_heal(pb, page)

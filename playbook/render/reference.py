@@ -242,7 +242,8 @@ deployment: Scored weekly; scores land in the CRM by Monday 06:00.
 monitoring:
   - {signal: PSI of the score, threshold: "> 0.2", action: Open a drift ticket.}
 retrain_triggers: [PSI above 0.25 for two weeks]
-self_heal: [Fall back to last week's scores when a run fails]
+self_heal:
+  - {action: keep_last_good_output, applies: Last week's scores stay in place when a run fails.}
 risks:
   - {risk: Unequal outreach, mitigation: Fairness tests, controls: [independent_validation]}
 components: [prod_model_registry]
@@ -268,12 +269,34 @@ areas:
 terms:
   PSI: [monitoring.psi_alert]
 """,
+    "self_heal.yaml": """\
+# yaml-language-server: $schema=schema/self_heal.schema.json
+summary: The automatic remediations allowed without a human deciding first.
+approved_by: model_validator
+approved_at: validation_approval
+change_record: Every run opens a ServiceNow standard change with its trigger and outcome.
+review: The model owner's team reviews every run the next business day.
+never_automatic:
+  - Promoting a version that has not passed its gates.
+actions:
+  fallback_to_champion:
+    name: Fall back to the champion
+    trigger: The serving version fails its load-time checksum or its error-rate SLO.
+    response: Traffic moves to the warm champion; the failed version stays at zero traffic.
+    conditions: [The champion is approved and inside its validity period.]
+    limits: [Once per release.]
+    runs_on: [seldon_core]
+    paged: sre
+    reviewer: ml_engineer
+    review_within: the next business day
+""",
 }
 
 #: Prose for each data file, shown under its heading.
 PURPOSE: dict[str, str] = {
     "playbook.yaml": "What the playbook is, where its source lives, and the rules it is checked "
-    "against (separation of duties, the share of tasks one role may be Accountable for).",
+    "against (the independence rules, which select tasks by `kind` and roles by id, line of "
+    "defence or gate approval; the share of tasks one role may be Accountable for).",
     "roles.yaml": "Every role in the lifecycle; tasks, gates, tools and use cases refer to "
     "roles by id.",
     "lifecycle/*.yaml": "One file per phase, named `NN-<phase id>.yaml`: its sub-phases, "
@@ -290,6 +313,8 @@ PURPOSE: dict[str, str] = {
     "policy.yaml": "Firm-wide policy parameters (thresholds, durations, cadences, service "
     "levels), each typed with its unit and owner, and the governed terms the number lint "
     "watches; pages cite them by name (see the policy parameters page).",
+    "self_heal.yaml": "The self-heal policy: the automatic remediations allowed on a model in "
+    "production without a human deciding first, each with its conditions, limits and review.",
 }
 
 _PLAIN = {str: "text", int: "integer", float: "number", bool: "true / false"}

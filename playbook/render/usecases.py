@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from playbook.data.params import INTAKE_RULE, parameters, value_figures
 from playbook.data.quantity import Quantity
+from playbook.render import links, refs
 from playbook.render import parameters as parameters_render
-from playbook.render import refs
 from playbook.render.common import data_note, plural, stage
 from playbook.render.markdown import bullets, html, markdown, table, text
+from playbook.render.self_heal import action_link
 
 if TYPE_CHECKING:
     from playbook.data.model import Kpi, Playbook, UseCase
@@ -206,8 +207,17 @@ def render_use_case(pb: Playbook, page: str, use_case_id: str, diagram: str = ""
     out.append("\n## Retraining and self-healing { #retraining }\n\n**Retrain triggers**\n\n")
     out.append(bullets(text(t) for t in uc.retrain_triggers))
     if uc.self_heal:
-        out.append("\n**Automatic responses (self-healing)**\n\n")
-        out.append(bullets(text(s) for s in uc.self_heal))
+        policy = f"[self-heal policy]({links.md_href(links.SELF_HEAL, page)})"
+        out.append(
+            f"\n**Automatic responses**, each an action of the {policy} that the validator "
+            "approved for this model:\n\n"
+        )
+        out.append(
+            table(
+                ["Action", "How it applies here"],
+                [[action_link(pb, page, s.action), text(s.applies)] for s in uc.self_heal],
+            )
+        )
     out.append("\n## Risks and controls { #risks }\n\n")
     out.append(
         table(

@@ -3,7 +3,7 @@
 The fuzz tests give one task of the reference playbook a random kind, random gates and a random
 RACI, run :func:`check_independence` and compare what it reports for that task with an oracle
 written straight from the rules' definition in data/playbook.yaml: every violation is reported,
-once, at the letter that breaks the rule, and a RACI repaired to comply reports nothing.
+once, with nothing else, and a RACI repaired to comply reports nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from playbook.data.checks import Locator, check_independence
@@ -21,6 +21,8 @@ from playbook.data.model import TASK_KINDS, IndependenceRule, Playbook, Raci, Ta
 from tests.helpers import DATA
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from playbook.data.loader import LoadResult
 
 SETTINGS = settings(
@@ -130,7 +132,10 @@ def _with_task(pb: Playbook, task: Task) -> Playbook:
 def _random_task(draw: st.DrawFn, pb: Playbook) -> Task:
     """A reference task with a random kind, random gates and a random, one-letter-per-role RACI."""
     tasks = [t for _, _, t in pb.tasks()]
-    base = draw(st.sampled_from(tasks))
+    # gate review tasks are drawn often: the gate-approver subjects leave out a task's own gate
+    gate_tasks = [t for t in tasks if any(g.task == t.id for g in pb.gates.values())]
+    base = draw(st.one_of(st.sampled_from(gate_tasks), st.sampled_from(tasks)))
+    own = [g.id for g in pb.gates.values() if g.task == base.id]
     roles = draw(st.permutations(sorted(pb.roles)))
     cut = sorted(draw(st.lists(st.integers(1, len(roles)), min_size=3, max_size=3)))
     accountable, responsible = roles[0], list(roles[1 : cut[0] + 1])
@@ -139,7 +144,10 @@ def _random_task(draw: st.DrawFn, pb: Playbook) -> Task:
     return base.model_copy(
         update={
             "kind": draw(st.sampled_from(sorted(TASK_KINDS))),
-            "gates": draw(st.lists(st.sampled_from(sorted(pb.gates)), max_size=3, unique=True)),
+            "gates": sorted(
+                set(draw(st.lists(st.sampled_from(sorted(pb.gates)), max_size=3)))
+                | set(own if draw(st.booleans()) else [])
+            ),
             "raci": raci,
         }
     )
@@ -164,42 +172,46 @@ def _repaired(pb: Playbook, task: Task) -> Task:
         if _covered(pb, rule, fixed) and (rule.id, "", "") in _expected(pb, fixed):
             held = {r for _, r in fixed.raci.letters()}
             role = next(
-                r
-                for r in sorted(pb.roles)
-                if r not in held
-                and _is_subject(pb, rule, fixed, r)
-                and any(allowed(x, r) for x in rule.require if x != "A")
+                (
+                    r
+                    for r in sorted(pb.roles)
+                    if r not in held
+                    and _is_subject(pb, rule, fixed, r)
+                    and any(allowed(x, r) for x in rule.require if x != "A")
+                ),
+                None,
             )
+            # Rules can contradict on odd kinds (a gate review of kind `audit` needs a second-line
+            # R or A that the audit rule forbids): no compliant RACI exists, so skip the example.
+            assume(role is not None)
+            assert role is not None
             letter = next(x for x in rule.require if x != "A" and allowed(x, role))
             letters[letter].append(role)
             fixed = fixed.model_copy(update={"raci": Raci(**letters)})  # type: ignore[arg-type]
     return fixed
 
 
-def test_fuzzed_raci_reports_every_breach_once_at_its_letter(reference: LoadResult) -> None:
+def _for_random_tasks(reference: LoadResult, check: Callable[[Playbook, Task], None]) -> None:
+    """Run ``check(pb, task)`` on random variations of reference tasks."""
     pb = reference.playbook
     assert pb is not None
+    SETTINGS(given(_random_task(pb))(lambda task: check(pb, task)))()
 
-    @SETTINGS
-    @given(_random_task(pb))
-    def run(task: Task) -> None:
+
+def test_fuzzed_raci_reports_every_breach_and_nothing_else(reference: LoadResult) -> None:
+    def check(pb: Playbook, task: Task) -> None:
         changed = _with_task(pb, task)
         reported = _reported(changed, reference.sources, task)
         assert sorted(reported) == sorted(_expected(changed, task))
 
-    run()
+    _for_random_tasks(reference, check)
 
 
 def test_fuzzed_raci_repaired_to_comply_reports_nothing(reference: LoadResult) -> None:
-    pb = reference.playbook
-    assert pb is not None
-
-    @SETTINGS
-    @given(_random_task(pb))
-    def run(task: Task) -> None:
+    def check(pb: Playbook, task: Task) -> None:
         fixed = _repaired(pb, task)
         changed = _with_task(pb, fixed)
         assert _expected(changed, fixed) == set()
         assert _reported(changed, reference.sources, fixed) == []
 
-    run()
+    _for_random_tasks(reference, check)

@@ -29,6 +29,7 @@ TOP_LEVEL = [
     "evaluations",
     "gates",
     "controls",
+    "self_heal",
     "parameters",
 ]
 

@@ -237,6 +237,11 @@ def _use_case_params(pb: Playbook, uc: UseCase) -> dict[str, Param]:
                     False,
                 )
             )
+            if kpi.baseline is not None:
+                baseline = Quantity.parse(kpi.baseline).with_unit(kpi.unit)
+                where: Loc = ("kpis", index, "baseline")
+                label = f"{kpi.name} (baseline)"
+                entries.append((f"{kpi.id}_baseline", label, baseline, where, "measured.", False))
     if uc.value_case is not None:
         figures = value_figures(uc)
         case = uc.value_case
@@ -373,12 +378,6 @@ def _check_scope(
                     f"unknown use case '{key}'" + suggest(str(key), sorted(pb.use_cases)),
                 )
             )
-    if value is None and varies_by == "tier" and set(values) != {1, 2, 3}:
-        found.append(
-            where.issue(
-                file, loc, "param-scope", "give a 'value' (default) or a value for tiers 1, 2 and 3"
-            )
-        )
     return found
 
 

@@ -11,7 +11,7 @@ STAMP   := $(VENV)/.installed
 # Python code that lint checks (the workflows are checked by actionlint and zizmor).
 CODE    := macros playbook tests benchmarks
 
-.PHONY: setup serve test test-fast golden site validate lint render pdf clean browser constraints
+.PHONY: setup serve test test-fast golden site validate lint render pdf clean browser constraints inventory-demo
 
 setup: $(STAMP)
 
@@ -56,6 +56,13 @@ site: setup
 ## The whole playbook as one PDF: the print page, printed by headless Chromium.
 pdf: setup browser
 	$(BIN)/playbook pdf --out playbook.pdf
+
+## A demo MLflow registry (SQLite) for the reference use cases, pulled into data/inventory.yaml.
+inventory-demo: setup
+	rm -f .cache/mlflow-demo.db
+	mkdir -p .cache
+	$(BIN)/playbook inventory demo --tracking-uri sqlite:///.cache/mlflow-demo.db
+	$(BIN)/playbook inventory pull --tracking-uri sqlite:///.cache/mlflow-demo.db
 
 validate: setup
 	$(BIN)/playbook validate --strict

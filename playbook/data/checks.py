@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from playbook.data import kinds
+from playbook.data.inventory_checks import check_inventory
 from playbook.data.issues import suggest
 from playbook.data.model import Ref
 from playbook.data.params import check_parameters
@@ -566,6 +567,7 @@ CHECKS = (
     check_coverage,
     check_parameters,
     check_profile,
+    check_inventory,
 )
 
 

@@ -103,7 +103,8 @@ class Kind:
 
     ``order_by`` names a record attribute that orders the kind's pages (and, for one record per
     file, the records themselves, then by id); otherwise data order. ``required``: for one
-    record per file, whether at least one such file must exist.
+    record per file, whether at least one such file must exist; for a single record, whether
+    its file must exist (without it, the ``Playbook`` field keeps its default, None).
     """
 
     name: str
@@ -149,6 +150,7 @@ _GAP_ANALYSIS = "technology/gap-analysis.md"
 _TOOL_EVALUATION = "technology/tool-evaluation.md"
 _GATES = "governance/gates.md"
 _CONTROLS = "governance/controls.md"
+_INVENTORY = "governance/model-inventory.md"
 _PAGES = "playbook.render.kind_pages:"
 
 #: Every kind of record, in the order pages, exports and reports list them.
@@ -441,6 +443,31 @@ KINDS: list[Kind] = [
         page="governance/self-heal.md",
         anchor="{id}",
         count="self-heal actions",
+    ),
+    Kind(
+        name="inventory",
+        plural="inventory",
+        file="inventory.yaml",
+        file_model=m.InventoryFile,
+        title="Model inventory",
+        single=True,
+        required=False,
+        label="ui_url",
+        export="inventory",
+        export_description="The MLflow model registry's snapshot (data/inventory.yaml), if any.",
+        pages=(PageSpec(_INVENTORY, _PAGES + "model_inventory", wide=True),),
+    ),
+    Kind(
+        name="model",
+        plural="models",
+        file="inventory.yaml",
+        file_model=m.InventoryFile,
+        title="Registered models",
+        key="models",
+        within="inventory",
+        label="id",
+        count="registered models",
+        count_page=_INVENTORY,
     ),
 ]
 

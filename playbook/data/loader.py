@@ -246,6 +246,7 @@ def _missing_files(present: set[str]) -> list[Issue]:
     """An issue for each single data file that is missing, and for a folder with no file."""
     found = []
     for pattern in kinds.file_models():
+        kind = next(k for k in kinds.top_level() if k.file == pattern)
         if "*" not in pattern:
             optional = all(not k.required for k in kinds.top_level() if k.file == pattern)
             if f"data/{pattern}" not in present and not optional:
@@ -255,7 +256,6 @@ def _missing_files(present: set[str]) -> list[Issue]:
                     )
                 )
             continue
-        kind = next(k for k in kinds.top_level() if k.file == pattern)
         folder = pattern.rsplit("/", 1)[0]
         if kind.required and not any(
             kinds.pattern_of(n.removeprefix("data/")) == pattern for n in present

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import date
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
 
@@ -901,6 +902,132 @@ class PolicyFile(Record):
 
 
 # --------------------------------------------------------------------------------------------
+# data/inventory.yaml: a snapshot of the MLflow model registry (``playbook inventory pull``)
+# --------------------------------------------------------------------------------------------
+
+#: The validation outcomes a model version can carry; a champion must hold one of the first two.
+ValidationStatus = Literal["approved", "conditional", "pending", "rejected"]
+#: Validation outcomes that allow a version to be the champion.
+CHAMPION_STATUSES: tuple[ValidationStatus, ...] = ("approved", "conditional")
+#: Registry tag values are untrusted free text: bounded, and never rendered as Markdown.
+TagText = Annotated[str, StringConstraints(min_length=1, max_length=5000, strip_whitespace=True)]
+HttpsUrl = Annotated[
+    str,
+    StringConstraints(pattern=r"^https://[^\s<>\"'`]+$", max_length=2000),
+    Field(description="An https:// URL."),
+]
+ModelName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    Field(description="The registered model's name in the registry."),
+]
+AliasName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,255}$"),
+    Field(description="A registry alias, e.g. champion or challenger."),
+]
+
+
+class ModelTags(Record):
+    """The registered-model tags of the tag contract (other tags are not pulled)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    use_case: Slug = Field(
+        alias="playbook.use_case", description="The use case the model serves (its id)."
+    )
+    tier: Literal[1, 2, 3] | None = Field(
+        None, alias="mrm.tier", description="Model risk tier; must equal the use case's tier."
+    )
+    owner: TagText | None = Field(
+        None, alias="mrm.owner", description="The model owner: a name or a role id."
+    )
+    validator: TagText | None = Field(
+        None, alias="mrm.validator", description="The independent validator: a name or a role id."
+    )
+    next_review: date | None = Field(
+        None, alias="mrm.next_review", description="When the next periodic review is due."
+    )
+    vendor: Literal["true", "false"] | None = Field(
+        None, alias="mrm.vendor", description="'true' for a vendor (third-party) model."
+    )
+    limitations: TagText | None = Field(
+        None, alias="mrm.limitations", description="Known limitations, as plain text."
+    )
+
+
+class VersionTags(Record):
+    """The model-version tags of the tag contract (other tags are not pulled)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    status: ValidationStatus | None = Field(
+        None, alias="validation.status", description="The independent validation's outcome."
+    )
+    validated_on: date | None = Field(
+        None, alias="validation.date", description="When the validation decision was made."
+    )
+    findings_open: int | None = Field(
+        None,
+        ge=0,
+        alias="validation.findings_open",
+        description="Validation findings not yet closed.",
+    )
+    report: HttpsUrl | None = Field(
+        None, alias="validation.report", description="The validation report (https:// URL)."
+    )
+
+
+class ModelVersion(Record):
+    """One version of a registered model, as the registry holds it."""
+
+    run_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = Field(
+        None, description="The MLflow run that produced the version."
+    )
+    experiment_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = (
+        Field(None, description="The run's experiment, for the link to the run.")
+    )
+    run_link: HttpsUrl | None = Field(
+        None, description="The registry's link to the run (https:// only)."
+    )
+    tags: VersionTags = Field(default_factory=VersionTags)
+
+
+class RegisteredModel(Keyed):
+    """A registered model: its contract tags, aliases and the versions they point at."""
+
+    description: Annotated[str, StringConstraints(max_length=5000)] | None = Field(
+        None, description="The registry's description of the model, as plain text."
+    )
+    tags: ModelTags
+    aliases: dict[AliasName, int] = Field(
+        default_factory=dict, description="Alias (champion, challenger, ...) to version number."
+    )
+    versions: dict[int, ModelVersion] = Field(
+        default_factory=dict,
+        description="The aliased versions and the latest one, by version number.",
+    )
+
+    def alias(self, name: str) -> tuple[int, ModelVersion] | None:
+        """The version an alias points at, when the snapshot holds it."""
+        number = self.aliases.get(name)
+        if number is None or number not in self.versions:
+            return None
+        return number, self.versions[number]
+
+
+class InventoryFile(Record):
+    """``data/inventory.yaml``: the registry snapshot ``playbook inventory pull`` writes."""
+
+    ui_url: HttpsUrl | None = Field(
+        None, description="The MLflow UI that run links point at (none: no run links)."
+    )
+    models: dict[ModelName, RegisteredModel] = Field(
+        default_factory=dict, description="Registered model name to the model."
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # The assembled playbook
 # --------------------------------------------------------------------------------------------
 
@@ -926,6 +1053,9 @@ class Playbook(Record):
     use_cases: dict[str, UseCase]
     policy: PolicyFile | None = Field(None, description="data/policy.yaml, when present.")
     self_heal: SelfHealFile
+    inventory: InventoryFile | None = Field(
+        None, description="The model registry's snapshot, when data/inventory.yaml exists."
+    )
     files: dict[str, str] = Field(
         default_factory=dict, description="Record kind or id to its data file, for edit links."
     )

@@ -10,6 +10,7 @@ from playbook.data import kinds
 from playbook.render import links
 from playbook.render.common import CHAPTER_SLOT, data_note
 from playbook.render.dot import to_dot_lifecycle
+from playbook.render.inventory import render_portfolio
 from playbook.render.markdown import html, markdown, plain_text, text
 from playbook.render.svg import diagram_html
 
@@ -188,6 +189,7 @@ def render_home(
         f"version {html(pb.meta.version)}</p>\n\n",
         markdown(pb.meta.summary).strip() + "\n\n",
         _stats(pb, page, available),
+        render_portfolio(pb, page, available),
         CHAPTER_SLOT + "\n",
     ]
     cards = render_audience_cards(page, audiences)

@@ -18,6 +18,12 @@ from playbook.render.gaps import render_gap_analysis
 from playbook.render.governance import render_controls, render_gates, render_traceability
 from playbook.render.home import lifecycle_diagram
 from playbook.render.independence import render_independence
+from playbook.render.inventory import (
+    card_pages,
+    render_model_card,
+    render_model_inventory,
+    render_tag_contract,
+)
 from playbook.render.pages import Page, page_from
 from playbook.render.parameters import render_parameters_page
 from playbook.render.process import render_phase_page, render_process_overview
@@ -142,3 +148,17 @@ def independence(pb: Playbook, page: str, ctx: PageContext) -> str:
 def self_heal(pb: Playbook, page: str, ctx: PageContext) -> str:
     """The self-heal policy and its actions."""
     return render_self_heal(pb, page)
+
+
+def model_inventory(pb: Playbook, page: str, ctx: PageContext) -> list[Page]:
+    """The model inventory for leaders, a model card per registered model, the tag contract."""
+    pages = [page_from(pb, page, render_model_inventory(pb, page), "inventory.yaml", wide=True)]
+    assert pb.inventory is not None  # the registry gives no page to an absent inventory
+    for name, uri in sorted(card_pages(pb).items(), key=lambda item: item[1]):
+        use_case = pb.use_cases.get(pb.inventory.models[name].tags.use_case)
+        owner = use_case.owner if use_case else None
+        card = render_model_card(pb, uri, name)
+        pages.append(page_from(pb, uri, card, "inventory.yaml", owner=owner))
+    contract = render_tag_contract(pb, links.TAG_CONTRACT)
+    pages.append(page_from(pb, links.TAG_CONTRACT, contract, "inventory.yaml"))
+    return pages

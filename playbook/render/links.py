@@ -30,6 +30,8 @@ TRACEABILITY = "governance/traceability.md"
 INDEPENDENCE = "governance/independence.md"
 SELF_HEAL = "governance/self-heal.md"
 DATA_REFERENCE = "reference/data-model.md"
+MODEL_INVENTORY = "governance/model-inventory.md"
+TAG_CONTRACT = "reference/model-registry-tags.md"
 
 
 def role_page(role_id: str) -> str:
@@ -58,6 +60,11 @@ def record_page(kind: str, record_id: str) -> str:
     if page is None:
         raise ValueError(f"records of kind {kind!r} have no page")
     return page.format(id=record_id)
+
+
+def model_page(slug: str) -> str:
+    """Source URI of a registered model's card (``slug`` from ``model_slugs``)."""
+    return f"governance/models/{slug}.md"
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -361,6 +361,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 SUB_SECTIONS: dict[str, str] = {
     "people/raci/": "RACI matrix by phase",
     "people/roles/": "Role pages",
+    "governance/models/": "Model cards",
 }
 
 

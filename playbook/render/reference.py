@@ -292,6 +292,29 @@ actions:
 """,
 }
 
+EXAMPLES["inventory.yaml"] = """\
+# yaml-language-server: $schema=schema/inventory.schema.json
+models:
+  client-attrition:
+    description: Probability that a household leaves within 180 days.
+    tags:
+      playbook.use_case: client_attrition
+      mrm.tier: 2
+      mrm.owner: business_owner
+      mrm.validator: model_validator
+      mrm.next_review: "2027-02-26"
+      mrm.vendor: "false"
+    aliases:
+      champion: 7
+    versions:
+      7:
+        tags:
+          validation.status: conditional
+          validation.date: "2026-03-02"
+          validation.findings_open: 2
+          validation.report: https://grc.example.com/reports/VR-2026-005
+"""
+
 #: Prose for each data file, shown under its heading.
 PURPOSE: dict[str, str] = {
     "playbook.yaml": "What the playbook is, where its source lives, and the rules it is checked "
@@ -315,6 +338,8 @@ PURPOSE: dict[str, str] = {
     "watches; pages cite them by name (see the policy parameters page).",
     "self_heal.yaml": "The self-heal policy: the automatic remediations allowed on a model in "
     "production without a human deciding first, each with its conditions, limits and review.",
+    "inventory.yaml": "A snapshot of the MLflow model registry, written by `playbook inventory "
+    "pull`: never edited by hand. Its tags follow the model registry tag contract.",
 }
 
 _PLAIN = {str: "text", int: "integer", float: "number", bool: "true / false"}
@@ -337,6 +362,8 @@ def _string_kind(metadata: list[Any]) -> str:
             return "URL"
         if pattern == m.GIT_REF_PATTERN:
             return "git branch"
+        if isinstance(pattern, str) and pattern.startswith("^https://"):
+            return "https:// URL"
     return "text"
 
 

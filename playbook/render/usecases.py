@@ -9,6 +9,7 @@ from playbook.data.quantity import Quantity
 from playbook.render import links, refs
 from playbook.render import parameters as parameters_render
 from playbook.render.common import data_note, plural, stage
+from playbook.render.inventory import render_use_case_models
 from playbook.render.markdown import bullets, html, markdown, table, text
 from playbook.render.self_heal import action_link
 
@@ -148,6 +149,7 @@ def render_use_case(pb: Playbook, page: str, use_case_id: str, diagram: str = ""
         f"{text(uc.summary)}\n\n",
         f"**Business owner:** {refs.role(pb, page, uc.owner)} · "
         f"**Delivery:** {refs.roles(pb, page, list(uc.owner_roles))}\n\n",
+        render_use_case_models(pb, page, uc.id),
         "## Business problem { #business-problem }\n\n",
         markdown(uc.business_problem).strip() + "\n\n",
         "## Value hypothesis { #value-hypothesis }\n\n",

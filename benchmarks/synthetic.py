@@ -124,6 +124,17 @@ def generate(out: Path, k: int, source: Path = ROOT / "data") -> Path:
                     step["tools"] = [tool(t, n * 7 + i) for i, t in enumerate(step["tools"])]
             relative = f"use_cases/{new['id']}.yaml"
             _write(out / relative, relative, new)
+
+    # The model inventory: each use case's models, once per copy of the use case.
+    if (source / "inventory.yaml").is_file():
+        inventory = _read(source / "inventory.yaml")
+        models = {}
+        for n in range(k):
+            for name, registered in inventory.get("models", {}).items():
+                new = copy.deepcopy(registered)
+                new["tags"]["playbook.use_case"] = _variant(new["tags"]["playbook.use_case"], n)
+                models[name if n == 0 else f"{name}-x{n}"] = new
+        _write(out / "inventory.yaml", "inventory.yaml", {**inventory, "models": models})
     return out
 
 

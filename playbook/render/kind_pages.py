@@ -151,9 +151,11 @@ def self_heal(pb: Playbook, page: str, ctx: PageContext) -> str:
 
 
 def model_inventory(pb: Playbook, page: str, ctx: PageContext) -> list[Page]:
-    """The model inventory for leaders, a model card per registered model, the tag contract."""
+    """The model inventory for leaders, a model card per registered model, the tag contract;
+    no page without ``data/inventory.yaml``."""
+    if pb.inventory is None:
+        return []
     pages = [page_from(pb, page, render_model_inventory(pb, page), "inventory.yaml", wide=True)]
-    assert pb.inventory is not None  # the registry gives no page to an absent inventory
     for name, uri in sorted(card_pages(pb).items(), key=lambda item: item[1]):
         use_case = pb.use_cases.get(pb.inventory.models[name].tags.use_case)
         owner = use_case.owner if use_case else None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from playbook.data import kinds
+from playbook.data.inventory import model_facts
 from playbook.data.params import Param, parameters
 from playbook.render import links
 from playbook.render.markdown import text
@@ -25,7 +26,14 @@ if TYPE_CHECKING:
 
     from pydantic import BaseModel
 
-    from playbook.data.model import CapabilityGap, Criterion, Gate, Playbook, Task
+    from playbook.data.model import (
+        CapabilityGap,
+        Criterion,
+        Gate,
+        Playbook,
+        RegisteredModel,
+        Task,
+    )
 
 
 class RevisionError(Exception):
@@ -269,11 +277,21 @@ def _letters(old: Task, new: Task) -> list[str]:
     return ["letters"] if set(old.raci.letters()) != set(new.raci.letters()) else []
 
 
+def _champions(old: RegisteredModel, new: RegisteredModel) -> list[str]:
+    """A registered model's champion and challenger, their validation and open findings."""
+    a, b = model_facts(old), model_facts(new)
+    keys = [k for k in dict.fromkeys([*a, *b]) if k.startswith(("champion", "challenger", "open"))]
+    return [
+        f"{k}: {a.get(k, '(none)')} → {b.get(k, '(none)')}" for k in keys if a.get(k) != b.get(k)
+    ]
+
+
 #: The readable summaries, each reported under its section after its kind's section. The
 #: RACI of tasks is summarised per role in "Responsibilities" (see :func:`_responsibility`).
 SUMMARIES = (
     Summary("Gate criteria", "gate", ("criteria",), _criteria_details),
     Summary("Maturity", "capability", ("current", "target"), _maturity),
+    Summary("Champions and validation", "model", ("aliases", "versions"), _champions),
 )
 _RACI = Summary("Responsibilities", "task", ("raci",), _letters)
 

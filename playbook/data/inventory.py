@@ -124,6 +124,31 @@ def open_findings(model: RegisteredModel) -> int:
     return (champion[1].tags.findings_open or 0) if champion else 0
 
 
+def model_facts(model: RegisteredModel) -> dict[str, str]:
+    """What a reviewer of a registry change reads about a model, as label to plain text."""
+    facts = {
+        "use case": model.tags.use_case,
+        "tier": str(model.tags.tier or "(none)"),
+        "owner": model.tags.owner or "(none)",
+        "next review": str(model.tags.next_review or "(none)"),
+    }
+    for alias in (CHAMPION, CHALLENGER):
+        found = model.alias(alias)
+        if found is None:
+            facts[alias] = "(none)"
+            continue
+        number, version = found
+        tags = version.tags
+        facts[alias] = f"v{number}"
+        status = tags.status or "not validated"
+        facts[f"{alias} validation"] = (
+            f"{status} ({tags.validated_on})" if tags.validated_on else status
+        )
+        if alias == CHAMPION:
+            facts["open findings"] = str(tags.findings_open or 0)
+    return facts
+
+
 def model_slugs(names: Iterable[str]) -> dict[str, str]:
     """A page slug for each registered model name: lower case, ASCII letters, digits and '-'.
 

@@ -362,8 +362,6 @@ def _string_kind(metadata: list[Any]) -> str:
             return "URL"
         if pattern == m.GIT_REF_PATTERN:
             return "git branch"
-        if isinstance(pattern, str) and pattern.startswith("^https://"):
-            return "https:// URL"
     return "text"
 
 

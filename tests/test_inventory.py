@@ -205,7 +205,6 @@ def fixture_hostile(valid_data: Path) -> Playbook:
         **{"mrm.owner": SCRIPT, "mrm.limitations": "{{ config }} | [x](javascript:alert(1))"}
     )
     model["description"] = SCRIPT + " {% include 'x' %}"
-    model["versions"][3]["tags"]["validation.report"] = "https://grc.example.com/r)(x{{y}}"  # type: ignore[index]
     return playbook_of(_inventory(valid_data, {f"{SCRIPT} churn": model}))
 
 
@@ -227,7 +226,6 @@ def test_registry_text_reaches_every_page_as_text(hostile: Playbook) -> None:
         assert "[x](javascript:" not in markdown  # the brackets are escaped: no link
     card = rendered[1]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card
-    assert "(https://grc.example.com/r%29%28x%7B%7By%7D%7D)" in card
 
 
 def test_leadership_page_has_one_row_per_model_the_rule_and_a_chart(

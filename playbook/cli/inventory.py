@@ -278,8 +278,15 @@ def pull(tracking_uri: str, data_dir: Path, ui_url: str | None) -> None:
         fail(f"data folder '{data_dir}' not found")
     if ui_url is None and tracking_uri.startswith("https://"):
         ui_url = tracking_uri
-    if ui_url is not None and not re.fullmatch(r"https://[^\s<>\"'`]+", ui_url):
-        fail(f"--ui-url must be an https:// URL (got {ui_url!r})")
+    if ui_url is not None:
+        from pydantic import TypeAdapter, ValidationError
+
+        from playbook.data.model import HttpsUrl
+
+        try:
+            TypeAdapter(HttpsUrl).validate_python(ui_url.rstrip("/"))
+        except ValidationError:
+            fail(f"--ui-url must be an https:// URL without quotes or brackets (got {ui_url!r})")
     try:
         snapshot = read_registry(
             tracking_uri, ui_url, progress=lambda line: click.echo(line, err=True)

@@ -911,11 +911,6 @@ ValidationStatus = Literal["approved", "conditional", "pending", "rejected"]
 CHAMPION_STATUSES: tuple[ValidationStatus, ...] = ("approved", "conditional")
 #: Registry tag values are untrusted free text: bounded, and never rendered as Markdown.
 TagText = Annotated[str, StringConstraints(min_length=1, max_length=5000, strip_whitespace=True)]
-HttpsUrl = Annotated[
-    str,
-    StringConstraints(pattern=r"^https://[^\s<>\"'`]+$", max_length=2000),
-    Field(description="An https:// URL."),
-]
 ModelName = Annotated[
     str,
     StringConstraints(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f]+$"),

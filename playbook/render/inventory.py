@@ -3,7 +3,8 @@ status on use-case pages, the portfolio block of the home page and the tag-contr
 
 Everything here comes from ``data/inventory.yaml``, a snapshot of the MLflow registry whose
 names, descriptions and tag values anyone with registry access controls: they are escaped as
-plain text (never Markdown), and URLs were checked to be https:// by the model.
+plain text (never Markdown), and URLs were checked by the model to be https:// addresses
+without any character that could end a Markdown link.
 """
 
 from __future__ import annotations
@@ -65,13 +66,6 @@ def rag_badge(status: ModelStatus) -> str:
         f'<span class="playbook-badge playbook-badge--rag-{status.rag}" '
         f'title="{html(reasons)}">{html(RAG_LABELS[status.rag])}</span>'
     )
-
-
-def _url(value: str) -> str:
-    """An https URL (checked by the model) made safe as a Markdown link target."""
-    for char, code in (("(", "%28"), (")", "%29"), ("{", "%7B"), ("}", "%7D"), ("\\", "%5C")):
-        value = value.replace(char, code)
-    return value
 
 
 def _who(pb: Playbook, page: str, value: str | None) -> str:
@@ -263,10 +257,10 @@ def _review(model: RegisteredModel, today: date) -> str:
 def _run(pb: Playbook, version: ModelVersion) -> str:
     ui = pb.inventory.ui_url if pb.inventory else None
     if version.run_link:
-        return f"[run]({_url(version.run_link)})"
+        return f"[run]({version.run_link})"
     if version.run_id and version.experiment_id and ui:
         url = f"{ui}/#/experiments/{version.experiment_id}/runs/{version.run_id}"
-        return f"[run]({_url(url)})"
+        return f"[run]({url})"
     return f"`{version.run_id}`" if version.run_id else _NONE
 
 
@@ -278,7 +272,7 @@ def _version_rows(pb: Playbook, model: RegisteredModel) -> list[list[str]]:
     for number in sorted(model.versions, reverse=True):
         version = model.versions[number]
         tags = version.tags
-        report = f"[report]({_url(tags.report)})" if tags.report else _NONE
+        report = f"[report]({tags.report})" if tags.report else _NONE
         rows.append(
             [
                 f"v{number}",

@@ -338,3 +338,19 @@ def test_diff_reports_a_new_champion_and_its_validation(tmp_path: Path, valid_da
     assert "    - champion: v3 → v4" in report
     assert "    - champion validation: approved → conditional (2027-01-02)" in report
     assert "    - challenger: (none) → v3" in report
+
+
+def test_json_export_holds_the_inventory(pb: Playbook, valid_data: Path) -> None:
+    from playbook.cli.export import export_document
+
+    playbook = playbook_of(_inventory(valid_data, {"churn-model": _churn_model()}))
+
+    assert export_document(pb)["inventory"] is None
+    exported = export_document(playbook)["inventory"]["models"]["churn-model"]
+    assert exported["aliases"] == {"champion": 3}
+    assert exported["versions"]["3"]["tags"] == {
+        "validation.status": "approved",
+        "validation.date": None,
+        "validation.findings_open": None,
+        "validation.report": None,
+    }

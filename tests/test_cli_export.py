@@ -30,8 +30,8 @@ TOP_LEVEL = [
     "gates",
     "controls",
     "self_heal",
-    "parameters",
     "inventory",
+    "parameters",
 ]
 
 

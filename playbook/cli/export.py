@@ -409,12 +409,13 @@ def export_document(pb: m.Playbook) -> dict[str, Any]:
         if not kind.export:
             continue
         head, _, rest = kind.export.partition(".")
+        value = _value(pb, kind)
         if rest:
-            values.setdefault(head, {})[rest] = _value(pb, kind)
-        elif kind.single:
-            values.setdefault(head, {}).update(dict(_value(pb, kind)))
+            values.setdefault(head, {})[rest] = value
+        elif kind.single and value is not None:
+            values.setdefault(head, {}).update(dict(value))
         else:
-            values[head] = _value(pb, kind)
+            values[head] = value  # None: an optional file that is absent
     for name, (_, _, compute) in DERIVED.items():
         values[name] = compute(pb)
     doc = export_model().model_validate(values)

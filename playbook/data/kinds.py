@@ -465,7 +465,7 @@ KINDS: list[Kind] = [
         title="Registered models",
         key="models",
         within="inventory",
-        label="id",
+        label="label",
         count="registered models",
         count_page=_INVENTORY,
     ),

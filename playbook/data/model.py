@@ -1003,6 +1003,11 @@ class RegisteredModel(Keyed):
         description="The aliased versions and the latest one, by version number.",
     )
 
+    @property
+    def label(self) -> str:
+        """How reports name the model beside its registry name: by the use case it serves."""
+        return f"{self.tags.use_case} model"
+
     def alias(self, name: str) -> tuple[int, ModelVersion] | None:
         """The version an alias points at, when the snapshot holds it."""
         number = self.aliases.get(name)

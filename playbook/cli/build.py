@@ -8,18 +8,24 @@ import html
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import yaml
+
+from playbook.cli.outputs import (
+    check_output,
+    child_dies_with_parent,
+    publishing,
+)
 from playbook.cli.tools import installed_command
 from playbook.cli.zensical import ZensicalError, zensical_build
 from playbook.data.issues import errors, format_text
 from playbook.data.loader import load_playbook
+from playbook.site.config_file import ConfigError, read_config, setting
 
 
 class BuildError(Exception):
@@ -79,7 +85,14 @@ def mkdocs_build(config: Path, site_dir: Path, env: dict[str, str] | None = None
     """Run a strict MkDocs build (never with -q: mkdocs/mkdocs#4126) into ``site_dir``."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
     cmd += ["--config-file", str(config), "--site-dir", str(site_dir)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    proc = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        preexec_fn=child_dies_with_parent(),
+    )
     if proc.returncode != 0:
         lines = [
             line
@@ -182,23 +195,6 @@ def check_svg_links(site_dir: Path) -> list[BrokenLink]:
     return broken
 
 
-def swap_into_place(new: Path, out: Path) -> None:
-    """Replace ``out`` with ``new`` by renames on one file system; ``out`` is never half-written."""
-    old = out.with_name(f".{out.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if out.exists():
-        out.rename(old)
-    try:
-        new.rename(out)
-    except OSError:
-        if old.exists():
-            old.rename(out)
-        raise
-    if old.exists():
-        shutil.rmtree(old)
-
-
 def build(
     out: Path,
     *,
@@ -216,14 +212,14 @@ def build(
     config = config.resolve()
     if not config.is_file():
         raise BuildError(f"MkDocs config '{config}' not found")
-    data = data_dir or config.parent / "data"
+    project = config.parent
+    data = data_dir or project / "data"
+    out = check_output(out, project, [data, docs_folder(config)])  # before any work
     result = load_playbook(data)
     if errors(result.issues):
         raise BuildError("the data has errors:\n" + format_text(result.issues))
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    try:
+    protected = [data, docs_folder(config)]
+    with publishing(out, project, "building", lambda: check_output(out, project, protected)) as tmp:
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         if data_dir is not None:
             env["PLAYBOOK_DATA"] = str(Path(data_dir).resolve())
@@ -239,8 +235,13 @@ def build(
         broken += check_svg_links(tmp)
         if broken:
             raise BuildError(f"{len(broken)} broken link(s):\n" + "\n".join(str(b) for b in broken))
-        swap_into_place(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def docs_folder(config: Path) -> Path:
+    """The docs folder ``config`` names (``docs_dir``, default ``docs``), beside it."""
+    try:
+        name = setting(read_config(config), "docs_dir", default="docs")
+    except (OSError, yaml.YAMLError, ConfigError):
+        name = "docs"
+    return config.parent / str(name)

@@ -160,9 +160,12 @@ def build(out: Path, config: Path, check_external: bool, engine: str) -> None:
     """Validate, build strictly, check every link, then swap the site into OUT."""
     from playbook.cli.build import BuildError
     from playbook.cli.build import build as run_build
+    from playbook.cli.outputs import OutputError
 
     try:
         site = run_build(out, config=config, check_external=check_external, engine=engine)
+    except OutputError as exc:
+        fail(str(exc))
     except BuildError as exc:
         click.echo(f"playbook: build failed: {exc}", err=True)
         click.echo(f"playbook: '{out}' was left as it was", err=True)
@@ -271,6 +274,7 @@ def render(out: Path, config: Path, plain: Path | None, engine: str, zensical: P
     """
     import functools
 
+    from playbook.cli.outputs import OutputError, check_output
     from playbook.cli.render_tree import RenderError, read_docs, render_tree, write_tree
     from playbook.cli.zensical import adapt_links, write_zensical_config
     from playbook.render.pages import data_dir, diagram_cache_dir
@@ -293,10 +297,11 @@ def render(out: Path, config: Path, plain: Path | None, engine: str, zensical: P
     docs_dir = config.parent / str(setting(raw, "docs_dir", default="docs"))
     if not docs_dir.is_dir():
         fail(f"docs folder '{docs_dir}' not found")
-    target, docs = out.resolve(), docs_dir.resolve()
-    if target == docs or docs in target.parents or target in docs.parents:
-        fail(f"--out '{out}' would overwrite the docs folder '{docs_dir}'")
     folder = data_dir(config, extra)
+    try:
+        check_output(out, config.parent, [docs_dir, folder])
+    except OutputError as exc:
+        fail(str(exc))
     pb = _load_or_exit(folder)
     pages, assets = read_docs(docs_dir)
     svg = functools.partial(render_svg, cache_dir=diagram_cache_dir(config))
@@ -307,7 +312,10 @@ def render(out: Path, config: Path, plain: Path | None, engine: str, zensical: P
         fail(str(exc), 1)
     if engine == "zensical":
         tree = adapt_links(tree)
-    write_tree(tree, assets, out)
+    try:
+        write_tree(tree, assets, out, config.parent)
+    except OutputError as exc:
+        fail(str(exc))
     click.echo(f"rendered {len(tree.pages)} pages and {len(tree.diagrams)} diagrams into {out}")
     if plain is not None:
         plain.write_text(plain_config(config, out.resolve(), tree.nav), encoding="utf-8")
@@ -363,11 +371,15 @@ def export_raci(data_dir: Path, fmt: str, by: str, out: Path | None) -> None:
     pb = _load_or_exit(data_dir)
     if fmt == "xlsx":
         assert out is not None
-        ex.raci_xlsx(pb, out)
+        target = _output_file(out, data_dir)
+        try:
+            ex.raci_xlsx(pb, target)
+        except OSError as exc:
+            fail(f"cannot write '{out}': {exc.strerror or exc}")
         click.echo(f"wrote {out}")
         return
     content = ex.raci_csv(pb, by) if fmt == "csv" else ex.raci_markdown(pb, by)  # type: ignore[arg-type]
-    _emit(content, out)
+    _emit(content, out, data_dir)
 
 
 @export.command("json")
@@ -377,16 +389,31 @@ def export_json(data_dir: Path, out: Path | None) -> None:
     """The whole validated playbook as one JSON document (see data/schema/export.schema.json)."""
     from playbook.cli.export import export_json as to_json
 
-    _emit(to_json(_load_or_exit(data_dir)), out)
+    _emit(to_json(_load_or_exit(data_dir)), out, data_dir)
 
 
-def _emit(content: str, out: Path | None) -> None:
+def _output_file(out: Path, data_dir: Path) -> Path:
+    """``out`` resolved, unless it would write into the data, docs or .git folder (exit 2)."""
+    from playbook.cli.outputs import OutputError, check_output
+
+    project = data_dir.resolve().parent
+    try:
+        return check_output(out, project, [data_dir, project / "docs"], folder=False)
+    except OutputError as exc:
+        fail(str(exc))
+
+
+def _emit(content: str, out: Path | None, data_dir: Path) -> None:
     if out is None:
         click.echo(content, nl=False)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(content, encoding="utf-8")
-        click.echo(f"wrote {out}")
+        return
+    target = _output_file(out, data_dir)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write '{out}': {exc.strerror or exc}")
+    click.echo(f"wrote {out}")
 
 
 @cli.command()
@@ -545,8 +572,9 @@ def pdf(out: Path, site_dir: Path | None, config: Path) -> None:
     import tempfile
 
     from playbook.cli.browser import BrowserError, find_chromium, print_to_pdf
-    from playbook.cli.build import BuildError
+    from playbook.cli.build import BuildError, docs_folder
     from playbook.cli.build import build as run_build
+    from playbook.cli.outputs import OutputError, check_output
 
     if find_chromium() is None:
         from playbook.cli.browser import INSTALL_HINT
@@ -556,9 +584,16 @@ def pdf(out: Path, site_dir: Path | None, config: Path) -> None:
         fail(f"MkDocs config '{config}' not found")
     if site_dir is not None and not site_dir.is_dir():
         fail(f"site folder '{site_dir}' not found")
+    project = config.resolve().parent
+    try:
+        check_output(out, project, [project / "data", docs_folder(config.resolve())], folder=False)
+    except OutputError as exc:
+        fail(str(exc))
     with tempfile.TemporaryDirectory(prefix="playbook-pdf-") as tmp:
         try:
             site = site_dir or run_build(Path(tmp, "site"), config=config)
+        except OutputError as exc:
+            fail(str(exc))
         except BuildError as exc:
             fail(f"build failed: {exc}", 1)
         page = site / "print_page" / "index.html"
@@ -568,6 +603,8 @@ def pdf(out: Path, site_dir: Path | None, config: Path) -> None:
             print_to_pdf(page, out)
         except BrowserError as exc:
             fail(str(exc), 1)
+        except OSError as exc:
+            fail(f"cannot write '{out}': {exc.strerror or exc}")
     click.echo(f"wrote {out}")
 
 

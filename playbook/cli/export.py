@@ -16,6 +16,7 @@ from playbook.data import kinds
 from playbook.data import model as m
 from playbook.data.params import Param, parameters
 from playbook.render.markdown import table, text
+from playbook.safety import spreadsheet_cell
 from playbook.site.revisions import source_date_epoch
 
 if TYPE_CHECKING:
@@ -94,12 +95,16 @@ def raci_table(pb: m.Playbook, by: By = "task") -> tuple[list[str], list[list[st
 
 
 def raci_csv(pb: m.Playbook, by: By = "task") -> str:
-    """The RACI document as CSV: by task, by role, or the roll-up by phase."""
+    """The RACI document as CSV: by task, by role, or the roll-up by phase.
+
+    A cell starting like a formula (``=``, ``+``, ``-``, ``@``, tab, CR) gets a ``'`` in front,
+    so no spreadsheet evaluates data (:func:`playbook.safety.spreadsheet_cell`).
+    """
     header, rows = raci_table(pb, by)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    for row in [header, *rows]:
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
     return buffer.getvalue()
 
 
@@ -162,7 +167,7 @@ def raci_xlsx(pb: m.Playbook, path: Path) -> None:
             sheet.append(row)
         for line in sheet.iter_rows():
             for cell in line:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
+                if isinstance(cell.value, str):
                     cell.data_type = "s"  # data, never a formula
         sheet.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,11 +17,9 @@ writing the tree are separate functions.
 from __future__ import annotations
 
 import html
-import os
 import posixpath
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +28,7 @@ import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
+from playbook.cli.outputs import publishing
 from playbook.render import links
 from playbook.render.markdown import text
 from playbook.render.page_macros import MacroContext, page_macros
@@ -191,16 +190,21 @@ def read_docs(docs_dir: Path) -> tuple[dict[str, str], dict[str, Path]]:
     return pages, assets
 
 
-def write_tree(tree: RenderedTree, assets: Mapping[str, Path], out: Path) -> list[Path]:
+def write_tree(
+    tree: RenderedTree, assets: Mapping[str, Path], out: Path, project: Path | None = None
+) -> list[Path]:
     """Write the pages, diagrams and assets into ``out``, replacing it; return what was written.
 
-    The tree is written into a temporary sibling folder first, then renamed into place.
+    The tree is written into a temporary folder first (:func:`playbook.cli.outputs.work_folder`),
+    marked as a playbook output, then renamed into place. Check ``out`` with
+    :func:`playbook.cli.outputs.check_output` first.
+
+    Raises:
+        OutputError: ``out`` cannot be written.
     """
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.rendering-", dir=out.parent))
     written: list[Path] = []
-    try:
+    with publishing(out, project or out.parent, "rendering") as tmp:
         files: dict[str, str | Path] = {**assets, **tree.diagrams, **tree.pages}
         for relative, content in files.items():
             target = tmp / relative
@@ -210,10 +214,4 @@ def write_tree(tree: RenderedTree, assets: Mapping[str, Path], out: Path) -> lis
             else:
                 target.write_text(content, encoding="utf-8", newline="\n")
             written.append(out / relative)
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return written

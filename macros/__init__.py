@@ -23,13 +23,13 @@ def define_env(env: Any) -> None:
     from pathlib import Path
 
     from playbook.data.issues import PlaybookError
-    from playbook.data.loader import load_playbook
     from playbook.render.page_macros import MacroContext, page_macros
     from playbook.render.pages import data_dir, diagram_cache_dir
     from playbook.render.svg import render_svg
+    from playbook.site import preview
 
     def playbook() -> Playbook:
-        result = load_playbook(data_dir(env.conf["config_file_path"], env.conf["extra"]))
+        result = preview.load(data_dir(env.conf["config_file_path"], env.conf["extra"]))
         if result.playbook is None:
             raise PlaybookError(result.issues)
         return result.playbook

@@ -303,7 +303,10 @@ def render(out: Path, config: Path, plain: Path | None, engine: str, zensical: P
     except OutputError as exc:
         fail(str(exc))
     pb = _load_or_exit(folder)
-    pages, assets = read_docs(docs_dir)
+    try:
+        pages, assets = read_docs(docs_dir)
+    except RenderError as exc:
+        fail(str(exc), 1)
     svg = functools.partial(render_svg, cache_dir=diagram_cache_dir(config))
     try:
         # load_playbook is memoized: this is the result _load_or_exit checked.

@@ -20,6 +20,7 @@ from playbook.data.params import Param, parameters
 from playbook.render import links
 from playbook.render.markdown import text
 from playbook.render.parameters import citations
+from playbook.safety import shorten
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping
@@ -95,7 +96,15 @@ def load_revision(repo: Path, revision: str, data_path: str, into: Path) -> Path
     if proc.returncode != 0:
         raise RevisionError(f"revision '{revision}' has no '{data_path}' folder")
     with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
-        tar.extractall(into, filter="data")
+        try:
+            tar.extractall(into, filter="data")
+        except tarfile.FilterError as exc:
+            # A link out of the folder (to /etc/passwd, say): refused, and never read.
+            name = shorten(exc.tarinfo.name)
+            raise RevisionError(
+                f"revision '{shorten(revision)}': '{name}' is a link leading out of the data "
+                "folder or a special file: refused"
+            ) from None
     return into / data_path
 
 

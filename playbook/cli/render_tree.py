@@ -29,8 +29,11 @@ import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 from playbook.cli.outputs import publishing
+from playbook.data.issues import format_text
+from playbook.data.loader import outside_issue
 from playbook.render import links
 from playbook.render.markdown import text
+from playbook.render.page_checks import check_pages, check_reserved_ids
 from playbook.render.page_macros import MacroContext, page_macros
 from playbook.render.pages import (
     MissingChapter,
@@ -99,6 +102,8 @@ def render_tree(
         RenderError: A phase names a chapter that is not in ``docs``, or a macro failed.
     """
     pages = generated_pages(pb, issues, svg, docs)
+    if clashes := check_reserved_ids(pb) + check_pages(pages):
+        raise RenderError("generated pages clash:\n" + format_text(clashes))
     try:
         chapter_of, rest = pair_chapters(pages, docs)
     except MissingChapter as exc:
@@ -183,6 +188,8 @@ def read_docs(docs_dir: Path) -> tuple[dict[str, str], dict[str, Path]]:
         if not path.is_file():
             continue
         uri = path.relative_to(docs_dir).as_posix()
+        if (refused := outside_issue(path, docs_dir, f"{docs_dir.name}/{uri}")) is not None:
+            raise RenderError(str(refused))
         if uri.endswith(".md"):
             pages[uri] = path.read_text(encoding="utf-8-sig")
         else:

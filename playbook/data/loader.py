@@ -18,6 +18,7 @@ from playbook.data.checks import check_playbook
 from playbook.data.issues import Issue, errors, suggest
 from playbook.data.model import Keyed, Playbook
 from playbook.data.sourcemap import Loc, SourceMap, load_yaml, lookup
+from playbook.safety import shorten
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,22 @@ class LoadResult:
 def data_files(data_dir: Path) -> list[Path]:
     """Every ``*.yaml``/``*.yml`` file under ``data_dir``, sorted."""
     return sorted(p for p in data_dir.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def outside_issue(path: Path, folder: Path, shown: str) -> Issue | None:
+    """An error when ``path`` is (or lies under) a symlink leading out of ``folder``.
+
+    Such a file is never read: a pull request could point it at ``/etc/passwd`` or a CI
+    secret, and a validation message would echo the content. The target is not named either.
+    """
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        inside = False
+    if inside:
+        return None
+    message = f"symbolic link leading out of {folder.name}/: refused (copy the file instead)"
+    return Issue(shown, 1, 1, "error", "symlink", message)
 
 
 def canonical_name(relative: str) -> str:
@@ -143,11 +160,11 @@ def pydantic_issues(exc: ValidationError, source: SourceMap, model: type[BaseMod
             message = f"{where}: required field '{loc[-1]}' is missing"
             code = "missing-field"
         elif on_key:
-            message = f"{where}: key {loc[-1]!r}: {err['msg']}"
+            message = f"{where}: key {shorten(repr(loc[-1]))}: {err['msg']}"
             code = "schema"
         else:
             value = lookup(source.data, loc)
-            shown = "" if isinstance(value, dict | list) else f" (got {value!r})"
+            shown = "" if isinstance(value, dict | list) else f" (got {shorten(repr(value))})"
             message = f"{where}: {err['msg']}{shown}"
             code = "schema"
         found.append(source.issue(loc, code, message))
@@ -274,17 +291,31 @@ def load_uncached(data_dir: Path) -> LoadResult:
     sources: dict[str, SourceMap] = {}
     records: dict[str, BaseModel] = {}
     names: dict[str, str] = {}  # canonical name -> the file's real name (.yml or .yaml)
+    file_issues: list[Issue] = []
+    # Folders linked from elsewhere: their files are not listed, so report the link itself.
+    for link in sorted(p for p in data_dir.rglob("*") if p.is_symlink() and p.is_dir()):
+        shown = f"data/{link.relative_to(data_dir).as_posix()}"
+        if (refused := outside_issue(link, data_dir, shown)) is not None:
+            file_issues.append(refused)
     for path in data_files(data_dir):
         relative = path.relative_to(data_dir).as_posix()
         if relative.startswith("schema/"):
             continue
+        if (refused := outside_issue(path, data_dir, f"data/{relative}")) is not None:
+            file_issues.append(refused)  # never read: its content must not reach a message
+            continue
+        twin = names.get(canonical_name(relative))
+        if twin is not None:
+            message = f"same data as data/{twin} (.yml and .yaml): keep only one of the two"
+            file_issues.append(Issue(f"data/{relative}", 1, 1, "error", "duplicate-file", message))
+            continue
         source, record = _read_file(path, relative)
         sources[source.file] = source
+        names[canonical_name(relative)] = relative
         if record is not None:
             records[canonical_name(relative)] = record
-            names[canonical_name(relative)] = relative
     _check_file_ids(records, sources, names)
-    issues = [i for s in sources.values() for i in s.issues]
+    issues = [*file_issues, *(i for s in sources.values() for i in s.issues)]
     issues += _missing_files({canonical_name(name) for name in sources})
     if errors(issues):
         return LoadResult(None, sorted(issues), sources)

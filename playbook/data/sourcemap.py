@@ -9,6 +9,7 @@ composing stays in Python, where nesting depth is bounded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from playbook.data.issues import Issue
+from playbook.safety import shorten
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -249,6 +251,63 @@ def _walk(
             _walk(loader, child, (*loc, index), source, seen)
 
 
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_OCTAL = re.compile(r"^[-+]?0[0-9_]+$")
+
+
+def _scalar_trap(node: yaml.ScalarNode) -> str | None:
+    """Why a plain scalar means something other than what it looks like (YAML 1.1), or None."""
+    if node.style:  # quoted or a block scalar: a string as written
+        return None
+    value = node.value
+    shown = f"'{shorten(value)}'"
+    if node.tag == _FLOAT_TAG and value.lstrip("+-").lower() in {".nan", ".inf"}:
+        return f"{shown} is not a finite number: write a number, or quote it for text"
+    if node.tag in (_INT_TAG, _FLOAT_TAG) and ":" in value:
+        number = 0.0
+        for part in value.lstrip("+-").replace("_", "").split(":"):
+            number = number * 60 + float(part)
+        return (
+            f"YAML 1.1 reads {shown} as the base-60 number {number:g}, not as a time: quote it "
+            f'("{value}")'
+        )
+    if node.tag == _INT_TAG and _OCTAL.match(value):
+        return (
+            f"YAML 1.1 reads {shown} as an octal number: write it without the leading zero, "
+            f'or quote it ("{value}")'
+        )
+    if node.tag == _BOOL_TAG and value.lower() not in {"true", "false"}:
+        meaning = "true" if value.lower() in {"yes", "on", "y"} else "false"
+        return (
+            f"YAML 1.1 reads the unquoted {shown} as the boolean {meaning}: write {meaning}, "
+            f'or quote it ("{value}") for the word'
+        )
+    return None
+
+
+def _scalar_traps(root: yaml.Node, file: str) -> list[Issue]:
+    """An issue for every plain scalar, key or value, that YAML 1.1 reads as a surprise."""
+    found: list[Issue] = []
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            trap = _scalar_trap(node)
+            if trap is not None:
+                pos = _pos(node.start_mark)
+                found.append(Issue(file, pos.line, pos.column, "error", "yaml-value", trap))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(found, key=lambda i: (i.line, i.column))
+
+
 def _line_column(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of the character at ``offset`` in ``text``."""
     line_start = text.rfind("\n", 0, offset) + 1
@@ -322,6 +381,9 @@ def parse_yaml(text: str, file: str) -> SourceMap:
                     "themselves); remove the anchors (&) and aliases (*) that multiply content",
                 )
             )
+            return source
+        if traps := _scalar_traps(node, file):
+            source.issues.extend(traps)
             return source
         if survey.plain_keys and not survey.aliased:
             source._text = text  # no duplicate key to report: positions can wait

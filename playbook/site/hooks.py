@@ -15,8 +15,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
 from playbook.data.issues import errors, format_text, warnings
-from playbook.data.loader import LoadResult, load_playbook
+from playbook.data.loader import LoadResult, outside_issue
 from playbook.render import links
+from playbook.render.page_checks import check_pages, check_reserved_ids
 from playbook.render.pages import (
     MissingChapter,
     build_nav,
@@ -36,7 +37,7 @@ from playbook.render.svg import (
     render_svg,
     reset_render_count,
 )
-from playbook.site import rebuild_cache
+from playbook.site import preview, rebuild_cache
 from playbook.site.generated import GeneratedFile, sandbox_macros
 from playbook.site.revisions import revision_time, source_date_epoch
 
@@ -51,7 +52,7 @@ log = get_plugin_logger(__name__)
 
 
 def _load(config: MkDocsConfig) -> LoadResult:
-    result = load_playbook(data_dir(config.config_file_path, config.extra))
+    result = preview.load(data_dir(config.config_file_path, config.extra))
     if result.playbook is None or errors(result.issues):
         raise PluginError(
             "The playbook data has errors; fix them (or run 'playbook validate'):\n"
@@ -79,6 +80,19 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     result = _load(config)
     playbook = result.playbook
     assert playbook is not None  # _load raised otherwise
+    docs_dir = Path(config.docs_dir).resolve()
+    folder = docs_dir.name
+    # Files from the docs folder only: the theme's files live elsewhere by design.
+    from_docs = [
+        f for f in files if f.src_dir and f.abs_src_path and Path(f.src_dir).resolve() == docs_dir
+    ]
+    refused = [
+        issue
+        for f in from_docs
+        if (issue := outside_issue(Path(str(f.abs_src_path)), docs_dir, f"{folder}/{f.src_uri}"))
+    ]
+    if refused:
+        raise PluginError("Files the docs folder cannot hold:\n" + format_text(refused))
     written = {f.src_uri: f for f in files.documentation_pages() if f.generated_by is None}
     docs = {uri: f.content_string for uri, f in written.items()}
     svg = functools.partial(render_svg, cache_dir=diagram_cache_dir(config.config_file_path))
@@ -86,8 +100,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         pages = generated_pages(playbook, result.issues, svg, docs)
     except DiagramError as exc:
         raise PluginError(str(exc)) from exc
+    if clashes := check_reserved_ids(playbook) + check_pages(pages):
+        raise PluginError("Generated pages that clash:\n" + format_text(clashes))
     named = {page.chapter for page in pages if page.chapter}
-    folder = Path(config.docs_dir).name
     if bad_owners := check_page_owners(playbook, docs, named, folder):
         raise PluginError("Pages without a known owner:\n" + format_text(bad_owners))
     try:
@@ -110,11 +125,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def on_page_content(html: str, page: Page, **kwargs: object) -> str:
-    """Fit the copy of the page that print-site keeps (``page.html``) into the print page."""
+def on_page_content(html: str, page: Page, config: MkDocsConfig, **kwargs: object) -> str:
+    """Fit the copy of the page that print-site keeps (``page.html``) into the print page.
+
+    While ``mkdocs serve`` shows the last good data, say so at the top of the page.
+    """
     if isinstance(getattr(page, "html", None), str):
         page.html = print_ready(page.html, page.url)  # type: ignore[attr-defined]
-    return html
+    return preview.banner(data_dir(config.config_file_path, config.extra)) + html
 
 
 @event_priority(-50)
@@ -171,6 +189,7 @@ def on_startup(command: str, dirty: bool) -> None:
     """Under ``mkdocs serve``, let rebuilds reuse unchanged pages' HTML (``rebuild_cache``)."""
     if command == "serve":
         rebuild_cache.enable()
+        preview.enable()
 
 
 def on_pre_build(config: MkDocsConfig) -> None:

@@ -157,7 +157,7 @@ def test_labels_escape_html_and_dot_syntax(tmp_path: Path) -> None:
     pb = load_uncached(data).playbook
     assert pb is not None
     dot = to_dot_architecture(pb, "technology/architecture.md")
-    assert "&lt;b&gt;&quot;Reg&quot; &amp; \\N&lt;/b&gt;" in dot
+    assert "&lt;b&gt;&#34;Reg&#34; &amp; \\N&lt;/b&gt;" in dot
     svg = render_svg(dot, tmp_path / "cache")
     assert "<b>" not in svg
     assert "&lt;b&gt;" in svg
@@ -283,8 +283,8 @@ def test_diagram_html_is_one_markdown_safe_block(pb: Playbook, tmp_path: Path) -
     assert block.startswith('<div class="playbook-diagram">\n<svg ')
     assert block.rstrip().endswith("</div>")
     assert "\n\n" not in block.rstrip()
-    assert 'aria-label="The &quot;architecture&quot; &lt;diagram&gt;"' in block
-    assert "<title>The &quot;architecture&quot; &lt;diagram&gt;</title>" in block
+    assert 'aria-label="The &#34;architecture&#34; &lt;diagram&gt;"' in block
+    assert "<title>The &#34;architecture&#34; &lt;diagram&gt;</title>" in block
 
 
 def test_dot_is_on_path_here() -> None:

@@ -217,7 +217,9 @@ def serve(config: Path, addr: str, full: bool) -> None:
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr]
     # The config and the data it names, wherever that is (PLAYBOOK_DATA may point elsewhere).
     cmd += ["--config-file", str(served), "--watch", str(config), "--watch", str(data)]
-    child = subprocess.Popen(cmd)
+    from playbook.cli.outputs import child_dies_with_parent
+
+    child = subprocess.Popen(cmd, preexec_fn=child_dies_with_parent())  # dies with us
 
     stopped = False
 

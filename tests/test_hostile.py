@@ -17,7 +17,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 import markdown as python_markdown
 import pytest
@@ -259,24 +259,38 @@ TOKENS = [
 HOSTILE_TEXT = st.lists(st.sampled_from(TOKENS), min_size=1, max_size=12).map("".join)
 
 
-def _free_text_fields(model: type[BaseModel]) -> list[str]:
-    """The model's fields holding free text: ``str`` with no pattern (ids, URLs and refs have
-    one), or lists of such strings."""
-    names = []
+def _is_free_text(annotation: Any, metadata: list[Any]) -> bool:
+    """``str`` with no pattern: ids, URLs and refs all have one."""
+    if get_origin(annotation) is Annotated:
+        annotation, *extra = get_args(annotation)
+        metadata = [*metadata, *extra]
+    return annotation is str and not any(getattr(m, "pattern", None) for m in metadata)
+
+
+def _free_text_fields(model: type[BaseModel]) -> tuple[set[str], set[str]]:
+    """The model's fields holding free text, and those holding lists of free text."""
+    single, lists = set(), set()
     for name, field in model.model_fields.items():
-        if field.annotation is str and not any(getattr(m, "pattern", None) for m in field.metadata):
-            names.append(name)
-    return names
+        if _is_free_text(field.annotation, field.metadata):
+            single.add(name)
+        elif get_origin(field.annotation) is list and _is_free_text(
+            get_args(field.annotation)[0], []
+        ):
+            lists.add(name)
+    return single, lists
 
 
 def with_text(record: Any, make: Any) -> Any:
     """``record`` with every free-text field of every nested model set by ``make(path)``."""
     if isinstance(record, BaseModel):
         update: dict[str, Any] = {}
+        single, lists = _free_text_fields(type(record))
         for name in type(record).model_fields:
             value = getattr(record, name)
-            if name in _free_text_fields(type(record)) and name != "id":
+            if name in single and name != "id":
                 update[name] = make(value)
+            elif name in lists:
+                update[name] = [make(item) for item in value]
             elif isinstance(value, BaseModel | dict | list):
                 update[name] = with_text(value, make)
         return record.model_copy(update=update)

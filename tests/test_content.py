@@ -68,6 +68,19 @@ def test_every_declarable_profile_has_its_check() -> None:
     assert declarable == set(PROFILES)
 
 
+def test_the_basis_is_sr_26_2_and_sr_11_7_is_history(playbook: Playbook) -> None:
+    """The April 2026 guidance is current; what it replaced is kept only as history."""
+    sources = playbook.sources
+    assert sources["sr_26_2"].status == "current"
+    assert sources["sr_26_2"].date.isoformat() == "2026-04-17"
+    for old in ("sr_11_7", "occ_2011_12", "sr_21_8"):
+        assert sources[old].status == "superseded", old
+    assert sources["sr_11_7"].superseded_by == ["sr_26_2"]
+    bases = {c.source for c in playbook.controls.values()}
+    assert bases.isdisjoint({s.id for s in sources.values() if s.status == "superseded"})
+    assert "sr_11_7" in {s for c in playbook.controls.values() for s in c.history}
+
+
 def test_hand_written_guidance_exists(playbook: Playbook) -> None:
     if playbook.meta.profile != "reference":
         return  # a fork's own prose is not held to the reference playbook's bar

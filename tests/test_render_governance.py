@@ -49,18 +49,23 @@ def test_gate_section_has_stages_task_approvers_criteria_and_links(pb: Playbook)
 
 def test_controls_are_grouped_by_source_with_a_matrix(pb: Playbook) -> None:
     page = render_controls(pb, "governance/controls.md")
-    assert "## Supervisory Guidance on Model Risk Management (SR 11-7) { #source-sr_11_7 }" in page
+    assert "## Revised Guidance on Model Risk Management (SR 26-2) { #source-sr_26_2 }" in page
     assert (
-        "[Supervisory Guidance on Model Risk Management (SR 11-7)]"
-        "(https://www.federalreserve.gov/supervisionreg/srletters/sr1107.htm), issued by "
-        "Board of Governors of the Federal Reserve System"
+        "[Revised Guidance on Model Risk Management (SR 26-2)]"
+        "(https://www.federalreserve.gov/supervisionreg/srletters/SR2602.htm), issued by "
+        "Board of Governors of the Federal Reserve System, OCC and FDIC on 2026-04-17. "
+        "**Status:** Current. **Applies:** Adopted by firm policy."
     ) in page
     assert "### Independent validation before use { #independent_validation }" in page
-    assert "**Citation:** Section V" in page
+    assert "**Citation:** Model validation and monitoring" in page
+    assert (
+        "**History:** formerly rested on [Supervisory Guidance on Model Risk Management "
+        "(SR 11-7)](#source-sr_11_7)"
+    ) in page
     assert "## Controls matrix { #controls-matrix }" in page
     assert (
         "| [Independent validation before use](#independent_validation) "
-        "| [sr\\_11\\_7](#source-sr_11_7) "
+        "| [sr\\_26\\_2](#source-sr_26_2) "
         "| [Validation approval](gates.md#validation_gate) "
         "| [Approve the validation](../process/validate.md#approve_validation) "
         "| [Model registry](../technology/architecture.md#registry) |"
@@ -81,7 +86,7 @@ def _untraced(tmp_path: Path) -> Playbook:
     def edit(doc: dict[str, Any]) -> None:
         doc["controls"]["orphan_control"] = {
             "title": "Orphaned control",
-            "source": "sr_11_7",
+            "source": "sr_26_2",
             "description": "A control nobody enforces.",
             "enforced_at": {},
         }
@@ -106,7 +111,7 @@ def test_fully_traced_fixture_says_so(pb: Playbook) -> None:
     page = render_traceability(pb, "governance/traceability.md")
     assert '!!! success "Every control is traced"' in page
     assert (
-        "| [Independent validation before use](#trace-independent_validation) | sr\\_11\\_7 "
+        "| [Independent validation before use](#trace-independent_validation) | sr\\_26\\_2 "
         "| 1 | 1 | 1 | 1 | traced |"
     ) in page
     section = page[page.index("{ #trace-independent_validation }") :]
@@ -127,7 +132,7 @@ def test_injected_script_is_shown_as_text(tmp_path: Path) -> None:
         "controls.yaml",
         lambda d: d["controls"]["independent_validation"].update(title=SCRIPT, citation=SCRIPT),
     )
-    rewrite(data, "controls.yaml", lambda d: d["sources"]["sr_11_7"].update(issuer=SCRIPT))
+    rewrite(data, "controls.yaml", lambda d: d["sources"]["sr_26_2"].update(issuer=SCRIPT))
     pb = playbook_of(data)
     for page in (
         render_gates(pb, "governance/gates.md"),

@@ -20,6 +20,7 @@ from playbook.data.issues import suggest
 from playbook.data.model import Ref
 from playbook.data.params import check_parameters
 from playbook.data.profiles import check_profile
+from playbook.data.source_checks import check_sources
 from playbook.data.sourcemap import Loc, SourceMap
 from playbook.data.workload import role_workloads
 
@@ -568,6 +569,7 @@ CHECKS = (
     check_parameters,
     check_profile,
     check_inventory,
+    check_sources,
 )
 
 

@@ -10,6 +10,7 @@ Fields documented as **Markdown** are rendered as Markdown; every other string i
 
 from __future__ import annotations
 
+import datetime
 import functools
 from dataclasses import dataclass
 from datetime import date
@@ -530,12 +531,36 @@ class GatesFile(Record):
 # --------------------------------------------------------------------------------------------
 
 
+SourceStatus = Literal["current", "superseded"]
+Applicability = Literal["binding", "adopted", "voluntary", "internal"]
+
+
 class Source(Keyed):
-    """A regulation, guidance or internal policy that controls cite."""
+    """A regulation, guidance, framework or internal policy that controls cite."""
 
     title: Text
     issuer: Text
+    date: datetime.date = Field(
+        description="Issue or adoption date of the text cited (ISO 8601, e.g. 2026-04-17)."
+    )
+    status: SourceStatus = Field(
+        description="current, or superseded (then `superseded_by` names what replaced it). A"
+        " control may not rest on a superseded source; it may name one under `history`."
+    )
+    superseded_by: list[SourceId] = Field(
+        default_factory=list,
+        description="Source ids that replace this one; required when status is superseded.",
+    )
+    applicability: Applicability = Field(
+        description="binding on the firm, adopted by firm policy (e.g. banking guidance a"
+        " broker-dealer follows as its benchmark), voluntary framework, or internal policy."
+    )
     url: HttpsUrl | None = None
+    provenance: Text | None = Field(
+        None,
+        description="What the citations were checked against: the primary text read, or, where"
+        " it could not be read, the secondary text used and what remains unverified.",
+    )
 
 
 class EnforcedAt(Record):
@@ -550,8 +575,15 @@ class Control(Keyed):
     """A security or governance control."""
 
     title: Text
-    source: SourceId = Field(description="A source id from this file's `sources`.")
+    source: SourceId = Field(
+        description="The control's basis: a current source id from this file's `sources`."
+    )
     citation: str = Field("", description="Section or paragraph of the source, if any.")
+    history: list[SourceId] = Field(
+        default_factory=list,
+        description="Earlier sources the control used to rest on (superseded ones allowed);"
+        " shown as history, never as the basis.",
+    )
     description: Markdown = Field(description="What the control requires." + MARKDOWN_NOTE)
     enforced_at: EnforcedAt
 

@@ -53,7 +53,7 @@ USE_CASE_LISTS = {
     "risks": 3,
 }
 #: Regulations the reference playbook cites (ids in controls.yaml's sources).
-REFERENCE_SOURCES = ("sr_11_7", "occ_2011_12", "reg_bi", "finra_2111", "nist_ai_rmf")
+REFERENCE_SOURCES = ("sr_26_2", "occ_2026_13", "reg_bi", "finra_2111", "nist_ai_rmf")
 
 
 class _Bar:

@@ -7,6 +7,13 @@ from typing import TYPE_CHECKING
 from playbook.render import links, parameters, refs
 from playbook.render.common import data_note, plural
 from playbook.render.markdown import admonition, bullets, heading, markdown, table, text
+from playbook.render.sources import (
+    APPLICABILITY,
+    render_source_register,
+    source_anchor,
+    source_link,
+    status_label,
+)
 from playbook.render.tools import link_url
 
 if TYPE_CHECKING:
@@ -28,9 +35,6 @@ def _stage(stage: str) -> str:
     return text(STAGE_NAMES.get(stage, stage))
 
 
-def source_anchor(source_id: str) -> str:
-    """The anchor of a source's section on the controls page."""
-    return f"source-{source_id}"
 
 
 def _controls_of_gate(pb: Playbook, gate_id: str) -> list[str]:
@@ -172,6 +176,11 @@ def _control(pb: Playbook, page: str, control: Control) -> str:
     facts = []
     if control.citation:
         facts.append(f"**Citation:** {text(control.citation)}")
+    if control.history:
+        facts.append(
+            "**History:** formerly rested on "
+            + ", ".join(source_link(pb, page, s) for s in control.history)
+        )
     facts += [
         f"**Gates:** {gates or 'none'}",
         f"**Tasks:** {tasks or 'none'}",
@@ -192,12 +201,19 @@ def _control(pb: Playbook, page: str, control: Control) -> str:
     )
 
 
-def _source_line(pb: Playbook, source_id: str) -> str:
+def _source_line(pb: Playbook, page: str, source_id: str) -> str:
     source = pb.sources.get(source_id)
     if source is None:
         return text(source_id)
     title = f"[{text(source.title)}]({link_url(source.url)})" if source.url else text(source.title)
-    return f"{title}, issued by {text(source.issuer)}"
+    line = (
+        f"{title}, issued by {text(source.issuer)} on {text(source.date.isoformat())}. "
+        f"**Status:** {status_label(pb, page, source)}. "
+        f"**Applies:** {text(APPLICABILITY[source.applicability])}."
+    )
+    if source.provenance:
+        line += f" **Checked against:** {text(source.provenance)}"
+    return line
 
 
 def render_controls(pb: Playbook, page: str) -> str:
@@ -244,15 +260,24 @@ def render_controls(pb: Playbook, page: str) -> str:
         source = pb.sources.get(source_id)
         title = source.title if source else source_id
         out.append(heading(2, text(title), source_anchor(source_id)))
-        out.append(_source_line(pb, source_id) + "\n\n")
+        out.append(_source_line(pb, page, source_id) + "\n\n")
         out.extend(_control(pb, page, c) for c in by_source[source_id])
     unused = [s for s in pb.sources.values() if s.id not in by_source]
     if unused:
         out.append("## Other sources { #other-sources }\n\n")
-        out.append("Sources the playbook cites without a control of their own:\n\n")
-        out.append(bullets(_source_line(pb, s.id) for s in unused) + "\n")
+        out.append(
+            "Sources no control rests on: texts the chapters cite, and superseded texts kept "
+            "as the history of the controls that used to rest on them.\n\n"
+        )
+        for source in unused:
+            out.append(heading(3, text(source.title), source_anchor(source.id)))
+            out.append(_source_line(pb, page, source.id) + "\n\n")
     out += [
-        "## Controls matrix { #controls-matrix }\n\n",
+        "## Source register { #source-register }\n\n",
+        "Every source with its date and status. A control rests only on a current source; "
+        "superseded texts are kept as the history of the controls that used to cite them.\n\n",
+        render_source_register(pb, page),
+        "\n## Controls matrix { #controls-matrix }\n\n",
         "Each control against the places it is enforced.\n\n",
         table(["Control", "Source", "Gates", "Tasks", "Components"], matrix_rows),
     ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from playbook.data.params import MACRO_CALL
-from playbook.render import home, parameters, refs
+from playbook.render import home, parameters, refs, sources
 from playbook.render.markdown import text
 
 if TYPE_CHECKING:
@@ -92,6 +92,10 @@ def page_macros(ctx: MacroContext) -> dict[str, Callable[..., Any]]:
         leaves it alone. ``literal("6 years")``."""
         return text(value)
 
+    def source_register() -> str:
+        """Every regulatory source with its date and status, current ones first."""
+        return sources.render_source_register(ctx.playbook(), ctx.page())
+
     return {
         macro.__name__: macro
         for macro in (
@@ -103,6 +107,7 @@ def page_macros(ctx: MacroContext) -> dict[str, Callable[..., Any]]:
             param,
             param_table,
             literal,
+            source_register,
         )
     }
 

@@ -127,15 +127,25 @@ gates:
     "controls.yaml": """\
 # yaml-language-server: $schema=schema/controls.schema.json
 sources:
+  sr_26_2:
+    title: Revised Guidance on Model Risk Management (SR 26-2)
+    issuer: Board of Governors of the Federal Reserve System, OCC and FDIC
+    date: 2026-04-17
+    status: current
+    applicability: adopted
   sr_11_7:
     title: Supervisory Guidance on Model Risk Management (SR 11-7)
     issuer: Board of Governors of the Federal Reserve System
-    url: https://www.federalreserve.gov/supervisionreg/srletters/sr1107.htm
+    date: 2011-04-04
+    status: superseded
+    superseded_by: [sr_26_2]
+    applicability: adopted
 controls:
   independent_validation:
     title: Independent validation before use
-    source: sr_11_7
-    citation: Section V
+    source: sr_26_2
+    citation: Model validation and monitoring
+    history: [sr_11_7]
     description: Staff independent of development validate each model before use.
     enforced_at:
       gates: [validation_approval]

@@ -35,8 +35,6 @@ def _stage(stage: str) -> str:
     return text(STAGE_NAMES.get(stage, stage))
 
 
-
-
 def _controls_of_gate(pb: Playbook, gate_id: str) -> list[str]:
     return [c.id for c in pb.controls.values() if gate_id in c.enforced_at.gates]
 

@@ -38,6 +38,7 @@ from playbook.render.page_macros import MacroContext, page_macros
 from playbook.render.pages import (
     MissingChapter,
     build_nav,
+    generated_downloads,
     generated_pages,
     pair_chapters,
     split_front_matter,
@@ -63,11 +64,13 @@ class RenderedTree:
         diagrams: Path in the tree to SVG text.
         nav: The site nav (:func:`playbook.render.pages.build_nav`), for a config that builds
             the tree.
+        downloads: Path in the tree to the content of a file offered for download as is.
     """
 
     pages: dict[str, str]
     diagrams: dict[str, str] = field(default_factory=dict)
     nav: list[Any] = field(default_factory=list)
+    downloads: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -115,7 +118,7 @@ def render_tree(
     context = MacroContext(playbook=lambda: pb, page=lambda: current[0], svg=svg, docs=lambda: docs)
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
     env.globals.update(page_macros(context))
-    tree = RenderedTree(pages={}, nav=nav)
+    tree = RenderedTree(pages={}, nav=nav, downloads=generated_downloads(pb))
     for page in pages:
         # As in the site: only the chapter goes through Jinja, the generated text is added after.
         current[0] = page.src_uri
@@ -212,7 +215,12 @@ def write_tree(
     out = out.resolve()
     written: list[Path] = []
     with publishing(out, project or out.parent, "rendering") as tmp:
-        files: dict[str, str | Path] = {**assets, **tree.diagrams, **tree.pages}
+        files: dict[str, str | Path] = {
+            **assets,
+            **tree.diagrams,
+            **tree.downloads,
+            **tree.pages,
+        }
         for relative, content in files.items():
             target = tmp / relative
             target.parent.mkdir(parents=True, exist_ok=True)

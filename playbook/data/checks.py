@@ -22,6 +22,7 @@ from playbook.data.params import check_parameters
 from playbook.data.profiles import check_profile
 from playbook.data.source_checks import check_sources
 from playbook.data.sourcemap import Loc, SourceMap
+from playbook.data.tier_checks import check_tiering
 from playbook.data.workload import role_workloads
 
 if TYPE_CHECKING:
@@ -570,6 +571,7 @@ CHECKS = (
     check_profile,
     check_inventory,
     check_sources,
+    check_tiering,
 )
 
 

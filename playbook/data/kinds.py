@@ -469,6 +469,38 @@ KINDS: list[Kind] = [
         count="registered models",
         count_page=_INVENTORY,
     ),
+    Kind(
+        name="template",
+        plural="templates",
+        file="templates.yaml",
+        file_model=m.TemplatesFile,
+        key="templates",
+        title="Templates",
+        label="title",
+        required=False,
+        page="governance/templates/{id}.md",
+        count="templates",
+        count_page="governance/templates/index.md",
+        export="templates",
+        pages=(
+            PageSpec("governance/templates/index.md", _PAGES + "templates_index"),
+            PageSpec("governance/templates/{id}.md", _PAGES + "template_page"),
+        ),
+    ),
+    Kind(
+        name="tiering",
+        plural="tiering",
+        file="tiering.yaml",
+        file_model=m.TieringFile,
+        title="Materiality tiering",
+        single=True,
+        label="summary",
+        required=False,
+        page="governance/tiering.md",
+        export="tiering",
+        export_description="The materiality score sheet, tier bands, triggers and assessments.",
+        pages=(PageSpec("governance/tiering.md", _PAGES + "tiering"),),
+    ),
 ]
 
 

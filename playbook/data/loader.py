@@ -209,7 +209,8 @@ def assemble(records: dict[str, BaseModel], names: dict[str, str]) -> Playbook |
         if not kind.per_file:
             record = records.get(kind.file)
             if record is None and not kind.required and kinds.pattern_of(kind.file):
-                fields[kind.plural] = None  # an optional file (policy.yaml) that is absent
+                # an optional file that is absent: no single record, or no keyed records
+                fields[kind.plural] = {} if kind.key else None
                 continue
             if not isinstance(record, kind.file_model):
                 return None

@@ -1060,6 +1060,119 @@ class InventoryFile(Record):
 
 
 # --------------------------------------------------------------------------------------------
+# data/tiering.yaml
+# --------------------------------------------------------------------------------------------
+
+Tier = Annotated[int, Field(ge=1, le=3, description="Materiality tier: 1 = most material.")]
+UseCaseId = Annotated[Slug, Ref("use_case")]
+
+
+class TieringFactor(Keyed):
+    """A factor of the materiality score sheet, scored on its scale of levels."""
+
+    name: Text
+    dimension: Literal["exposure", "purpose"] = Field(
+        description="SR 26-2's two sides of materiality: the model's exposure or its purpose."
+    )
+    question: Text = Field(description="The question the scorer answers.")
+    levels: dict[int, Text] = Field(
+        min_length=2, description="Score (1, 2, ...) to what that score means; consecutive from 1."
+    )
+
+
+class TierBand(Record):
+    """The range of total scores that maps to a tier, and the validation that tier gets."""
+
+    tier: Tier
+    min_score: int = Field(ge=0)
+    max_score: int = Field(ge=0)
+    validation: Markdown = Field(description="Depth of validation and who approves it.")
+
+
+class TierFloor(Record):
+    """A decisive factor: from ``min_level`` up, the tier is at least as material as ``tier``."""
+
+    factor: Slug = Field(description="A factor id of this file.")
+    min_level: int = Field(ge=1)
+    tier: Tier
+    reason: Text
+
+
+class ReviewTrigger(Keyed):
+    """An event that brings a review or revalidation forward, whatever the calendar says."""
+
+    name: Text
+    description: Markdown
+    response: Markdown = Field(description="What happens, and by when.")
+    gate: GateId = Field(description="The gate that records the decision.")
+
+
+class TierAssessment(Record):
+    """A use case's scores on the sheet; the tier they give must be its ``risk_tier``."""
+
+    scores: dict[Slug, int] = Field(description="Factor id to the level scored.")
+    rationale: Text
+
+
+class TieringFile(Record):
+    """``data/tiering.yaml``: the materiality score sheet, its tiers and the review triggers."""
+
+    summary: Markdown
+    factors: dict[Slug, TieringFactor] = Field(min_length=1)
+    bands: list[TierBand] = Field(min_length=1)
+    floors: list[TierFloor] = Field(default_factory=list)
+    triggers: dict[Slug, ReviewTrigger] = Field(default_factory=dict)
+    assessments: dict[UseCaseId, TierAssessment] = Field(default_factory=dict)
+
+    def score(self, assessment: TierAssessment) -> int:
+        """The total score of an assessment (unknown factors ignored)."""
+        return sum(v for k, v in assessment.scores.items() if k in self.factors)
+
+    def tier_of(self, assessment: TierAssessment) -> int | None:
+        """The tier an assessment's scores give: its band, raised by any floor it meets."""
+        total = self.score(assessment)
+        band = next((b for b in self.bands if b.min_score <= total <= b.max_score), None)
+        if band is None:
+            return None
+        tier = band.tier
+        for floor in self.floors:
+            if assessment.scores.get(floor.factor, 0) >= floor.min_level:
+                tier = min(tier, floor.tier)
+        return tier
+
+
+# --------------------------------------------------------------------------------------------
+# data/templates.yaml
+# --------------------------------------------------------------------------------------------
+
+
+class TemplateSection(Keyed):
+    """A section of a governance template and the roles that fill it."""
+
+    title: Text
+    filled_by: list[RoleId] = Field(min_length=1, description="Role ids that write the section.")
+    guidance: Markdown = Field(description="What the section must say." + MARKDOWN_NOTE)
+
+
+class Template(Keyed):
+    """A governance document template: its sections, who fills them, the gates that need it."""
+
+    title: Text
+    owner: RoleId = Field(description="The role accountable for the completed document.")
+    produced_by: TaskId = Field(description="The lifecycle task that produces the document.")
+    gates: list[GateId] = Field(min_length=1, description="Gates that will not open without it.")
+    controls: list[ControlId] = Field(default_factory=list, description="Controls it evidences.")
+    purpose: Markdown = Field(description="What the document is for." + MARKDOWN_NOTE)
+    sections: dict[Slug, TemplateSection] = Field(min_length=1)
+
+
+class TemplatesFile(Record):
+    """``data/templates.yaml``: the governance templates."""
+
+    templates: dict[Slug, Template] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------------------------
 # The assembled playbook
 # --------------------------------------------------------------------------------------------
 
@@ -1087,6 +1200,10 @@ class Playbook(Record):
     self_heal: SelfHealFile
     inventory: InventoryFile | None = Field(
         None, description="The model registry's snapshot, when data/inventory.yaml exists."
+    )
+    tiering: TieringFile | None = Field(None, description="data/tiering.yaml, when present.")
+    templates: dict[str, Template] = Field(
+        default_factory=dict, description="data/templates.yaml: the governance templates."
     )
     files: dict[str, str] = Field(
         default_factory=dict, description="Record kind or id to its data file, for edit links."

@@ -36,6 +36,8 @@ from playbook.render.raci import (
 from playbook.render.roles import render_role_page, render_roles_index
 from playbook.render.self_heal import render_self_heal
 from playbook.render.svg import diagram_html
+from playbook.render.templates import render_template_page, render_templates_index
+from playbook.render.tiering import render_tiering
 from playbook.render.tools import render_overlay, render_tool_catalog
 from playbook.render.usecases import render_use_case, render_use_cases_index
 
@@ -164,3 +166,18 @@ def model_inventory(pb: Playbook, page: str, ctx: PageContext) -> list[Page]:
     contract = render_tag_contract(pb, links.TAG_CONTRACT)
     pages.append(page_from(pb, links.TAG_CONTRACT, contract, "inventory.yaml"))
     return pages
+
+
+def tiering(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The materiality tiering score sheet, tiers and cadences."""
+    return render_tiering(pb, page)
+
+
+def templates_index(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """The governance templates overview."""
+    return render_templates_index(pb, page)
+
+
+def template_page(pb: Playbook, page: str, ctx: PageContext) -> str:
+    """One governance template: its sections and who fills each."""
+    return render_template_page(pb, page, ctx.record)

@@ -26,6 +26,7 @@ from playbook.render.home import audiences_from_docs, lifecycle_diagram, render_
 from playbook.render.markdown import DATA_SOURCE_CLASS
 from playbook.render.parameters import resolve_placeholders
 from playbook.render.reference import MODEL_SOURCE, render_data_reference
+from playbook.render.templates import download_uri, render_template_download
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -299,6 +300,15 @@ def _spec_page(
         wide=spec.wide,
         owner=owner,
     )
+
+
+def generated_downloads(pb: Playbook) -> dict[str, str]:
+    """Files generated beside the pages for download, not rendered: source URI to content.
+
+    Today the blank governance templates (``governance/templates/downloads/<id>.md``).
+    """
+    pb = resolve_placeholders(pb)
+    return {download_uri(t): render_template_download(pb, t) for t in sorted(pb.templates)}
 
 
 def generated_pages(

@@ -22,6 +22,8 @@ _XLINK = re.compile(r'(\sxlink:href=")([^"]*)(")')
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 #: Maintainer-only blocks that stay off paper: the 'edit this page's data' line.
 _SCREEN_ONLY = re.compile(r'<p class="pb-data-source"[^>]*>.*?</p>\n?', re.DOTALL)
+#: Download links (a template's blank file): print-site would take their ``.md`` for a page.
+_DOWNLOAD = re.compile(r"<a\s[^<>]*\bdownload\b[^<>]*>(.*?)</a>", re.DOTALL)
 
 
 def page_key(url: str) -> str:
@@ -46,9 +48,11 @@ def print_ready(html: str, page_url: str) -> str:
     Ids on tags print-site does not handle get the page's key as prefix, as do the
     ``aria-*`` and ``headers`` attributes that refer to them; internal ``xlink:href`` links
     become anchors on the print page. Print-site does the rest (headings, ``<a href>``). The
-    'edit this page's data' line is left out: it speaks to maintainers, not to readers.
+    'edit this page's data' line is left out: it speaks to maintainers, not to readers, and a
+    download link keeps its text but not its link, which only works on the site.
     """
     html = _SCREEN_ONLY.sub("", html)
+    html = _DOWNLOAD.sub(r"<span>\1</span>", html)
     key = page_key(page_url)
 
     def prefix_ids(value: str) -> str:

@@ -25,6 +25,7 @@ from playbook.render.pages import (
     data_dir,
     diagram_cache_dir,
     edit_uri_of,
+    generated_downloads,
     generated_pages,
     pair_chapters,
     source_path,
@@ -121,8 +122,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         new = GeneratedFile.for_page(config, page, content, has_chapter=chapter is not None)
         new.edit_uri = edit_uri_of(page, chapter_uri)
         files.append(new)
+    for uri, content in generated_downloads(playbook).items():
+        files.append(_Download.generated(config, uri, content=content))
     config["nav"] = build_nav(pages, rest)
     return files
+
+
+class _Download(File):
+    """A generated Markdown file served as is for download, not rendered as a page."""
+
+    def is_documentation_page(self) -> bool:
+        return False
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, **kwargs: object) -> str:

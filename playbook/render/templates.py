@@ -102,21 +102,22 @@ def render_template_page(pb: Playbook, page: str, template_id: str) -> str:
 
 
 def _role_names(pb: Playbook, role_ids: list[str]) -> str:
-    return ", ".join(pb.roles[r].name if r in pb.roles else r for r in role_ids)
+    return ", ".join(text(pb.roles[r].name if r in pb.roles else r) for r in role_ids)
 
 
 def render_template_download(pb: Playbook, template_id: str) -> str:
     """The blank template as plain Markdown to fill in: one heading and prompt per section.
 
-    The file is downloaded, not rendered by the site, so data text goes in as written; the
-    prompts are block quotes for the author to replace.
+    The file is downloaded, not rendered by the site, but whoever opens it may render it:
+    plain data text is escaped and Markdown fields are sanitised as on the pages. The prompts
+    are block quotes for the author to replace.
     """
     template = pb.templates[template_id]
-    gates = ", ".join(pb.gates[g].name if g in pb.gates else g for g in template.gates)
+    gates = ", ".join(text(pb.gates[g].name if g in pb.gates else g) for g in template.gates)
     lines = [
-        f"# {template.title}",
+        f"# {text(template.title)}",
         "",
-        f"> {pb.meta.organization}. Accountable: {_role_names(pb, [template.owner])}."
+        f"> {text(pb.meta.organization)}. Accountable: {_role_names(pb, [template.owner])}."
         f" Needed at: {gates}.",
         "",
         "| Field | Value |",
@@ -129,11 +130,11 @@ def render_template_download(pb: Playbook, template_id: str) -> str:
     ]
     for index, section in enumerate(template.sections.values(), start=1):
         lines += [
-            f"## {index}. {section.title}",
+            f"## {index}. {text(section.title)}",
             "",
             f"_Filled by: {_role_names(pb, list(section.filled_by))}_",
             "",
-            "> " + " ".join(section.guidance.split()),
+            "> " + " ".join(markdown(section.guidance).split()),
             "",
         ]
     return "\n".join(lines)

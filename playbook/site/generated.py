@@ -44,6 +44,15 @@ class GeneratedFile(File):
         return new
 
 
+class DownloadFile(File):
+    """A generated file offered for download as is (a blank template): copied, never rendered
+    and never read by mkdocs-macros, although its name ends in ``.md``."""
+
+    def is_documentation_page(self) -> bool:
+        """Never a page, so MkDocs copies it like any static file."""
+        return False
+
+
 def sandboxed(env: Any) -> SandboxedEnvironment:
     """A Jinja sandbox with the same delimiters, loader, globals, filters and tests as ``env``."""
     box = SandboxedEnvironment(

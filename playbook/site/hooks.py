@@ -39,7 +39,7 @@ from playbook.render.svg import (
     reset_render_count,
 )
 from playbook.site import preview, rebuild_cache
-from playbook.site.generated import GeneratedFile, sandbox_macros
+from playbook.site.generated import DownloadFile, GeneratedFile, sandbox_macros
 from playbook.site.revisions import revision_time, source_date_epoch
 
 if TYPE_CHECKING:
@@ -123,16 +123,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         new.edit_uri = edit_uri_of(page, chapter_uri)
         files.append(new)
     for uri, content in generated_downloads(playbook).items():
-        files.append(_Download.generated(config, uri, content=content))
+        files.append(DownloadFile.generated(config, uri, content=content))
     config["nav"] = build_nav(pages, rest)
     return files
-
-
-class _Download(File):
-    """A generated Markdown file served as is for download, not rendered as a page."""
-
-    def is_documentation_page(self) -> bool:
-        return False
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, **kwargs: object) -> str:

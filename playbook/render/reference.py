@@ -300,6 +300,47 @@ actions:
     reviewer: ml_engineer
     review_within: the next business day
 """,
+    "templates.yaml": """\
+# yaml-language-server: $schema=schema/templates.schema.json
+templates:
+  validation_report:
+    title: Validation report
+    owner: model_validator
+    produced_by: approve_independent_validation
+    gates: [validation_approval]
+    controls: [independent_validation]
+    purpose: The independent validator's conclusion and its evidence.
+    sections:
+      conceptual_soundness:
+        title: Conceptual soundness
+        filled_by: [model_validator]
+        guidance: Whether the design, data and assumptions fit the stated purpose.
+""",
+    "tiering.yaml": """\
+# yaml-language-server: $schema=schema/tiering.schema.json
+summary: Every model is scored at intake and at each periodic review.
+factors:
+  reliance:
+    name: Reliance on the output
+    dimension: exposure
+    question: How far do people rely on the output before it takes effect?
+    levels: {1: A person decides with other evidence, 2: It takes effect unreviewed}
+  decision_use:
+    name: What the output is used for
+    dimension: purpose
+    question: Which decisions does the output feed?
+    levels: {1: Internal efficiency, 2: Regulatory compliance}
+bands:
+  - {tier: 1, min_score: 4, max_score: 4, validation: "Full validation; committee approval."}
+  - {tier: 2, min_score: 3, max_score: 3, validation: "Full validation; delegated approval."}
+  - {tier: 3, min_score: 2, max_score: 2, validation: Targeted validation.}
+triggers:
+  material_change:
+    name: Material change
+    description: A change to the methodology, features or intended use.
+    response: Revalidation before release.
+    gate: validation_approval
+""",
 }
 
 EXAMPLES["inventory.yaml"] = """\
@@ -350,6 +391,12 @@ PURPOSE: dict[str, str] = {
     "production without a human deciding first, each with its conditions, limits and review.",
     "inventory.yaml": "A snapshot of the MLflow model registry, written by `playbook inventory "
     "pull`: never edited by hand. Its tags follow the model registry tag contract.",
+    "templates.yaml": "The governance document templates: each one's sections, the roles that "
+    "fill them, the task that produces it and the gates that need it; each becomes a page and "
+    "a blank Markdown file to download.",
+    "tiering.yaml": "The materiality score sheet: exposure and purpose factors with their "
+    "scales, the score bands of each tier, floors, the triggers that bring a review forward, "
+    "and each use case's scores, which must give its declared risk tier.",
 }
 
 _PLAIN = {str: "text", int: "integer", float: "number", bool: "true / false"}

@@ -88,7 +88,8 @@ def render_tiering(pb: Playbook, page: str) -> str:
     out = ["# Materiality tiering\n\n"]
     sheet = pb.tiering
     if sheet is None:
-        return out[0] + "No score sheet is defined (data/tiering.yaml).\n"
+        note = data_note(pb, "policy.yaml")
+        return out[0] + note + "No materiality score sheet is defined yet (data/tiering.yaml).\n"
     use_cases = [f"use_case:{u}" for u in sheet.assessments]
     out.append(data_note(pb, "tiering.yaml", "policy.yaml", *use_cases))
     out.append(markdown(sheet.summary).strip() + "\n\n")

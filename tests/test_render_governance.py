@@ -52,7 +52,7 @@ def test_controls_are_grouped_by_source_with_a_matrix(pb: Playbook) -> None:
     assert "## Revised Guidance on Model Risk Management (SR 26-2) { #source-sr_26_2 }" in page
     assert (
         "[Revised Guidance on Model Risk Management (SR 26-2)]"
-        "(https://www.federalreserve.gov/supervisionreg/srletters/SR2602.htm), issued by "
+        "(https://www.federalreserve.gov/supervisionreg/srletters/srletters.htm), issued by "
         "Board of Governors of the Federal Reserve System, OCC and FDIC on 2026-04-17. "
         "**Status:** Current. **Applies:** Adopted by firm policy."
     ) in page

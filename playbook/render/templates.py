@@ -51,6 +51,8 @@ def render_templates_index(pb: Playbook, page: str) -> str:
         ]
         for t in pb.templates.values()
     ]
+    if not pb.templates:
+        return "# Templates\n\n" + data_note(pb, "playbook.yaml") + "No templates yet.\n"
     return (
         "# Templates\n\n"
         + data_note(pb, "templates.yaml")

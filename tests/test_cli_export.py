@@ -31,6 +31,7 @@ TOP_LEVEL = [
     "controls",
     "self_heal",
     "inventory",
+    "templates",
     "parameters",
 ]
 

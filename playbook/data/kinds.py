@@ -497,8 +497,6 @@ KINDS: list[Kind] = [
         label="summary",
         required=False,
         page="governance/tiering.md",
-        export="tiering",
-        export_description="The materiality score sheet, tier bands, triggers and assessments.",
         pages=(PageSpec("governance/tiering.md", _PAGES + "tiering"),),
     ),
 ]

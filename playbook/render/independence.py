@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from playbook.data.model import TASK_KINDS
 from playbook.render import links, refs
 from playbook.render.common import LETTER_NAMES, LINES_OF_DEFENCE, data_note
-from playbook.render.governance import source_anchor
 from playbook.render.markdown import heading, table, text
+from playbook.render.sources import source_anchor
 
 if TYPE_CHECKING:
     from playbook.data.model import IndependenceRule, Playbook

@@ -190,3 +190,24 @@ def test_a_docs_page_linking_out_of_the_docs_folder_is_refused(
     assert run.code == 1
     assert "docs/glossary.md:1:1: error: symbolic link leading out of docs/" in run.error_line
     assert "TOP-SECRET" not in run.err
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['use_cases/x"><img src=x onerror=pwn()>.yaml', "use_cases/a b.yaml", "use_cases/é.yaml"],
+)
+def test_a_data_file_name_that_would_break_a_link_is_refused(valid_data: Path, name: str) -> None:
+    shutil.copyfile(valid_data / "use_cases" / "churn.yaml", valid_data / name)
+    (valid_data / "use_cases" / "churn.yaml").unlink()
+    run = run_playbook("validate", "--data", valid_data)
+    assert run.code == 1
+    assert "[file-name]" in run.out
+
+
+@pytest.mark.parametrize("name", ['x" onmouseover="pwn()".md', "<b>.md", "a b.md"])
+def test_a_docs_file_name_that_would_break_a_link_is_refused(tmp_path: Path, name: str) -> None:
+    config, _ = make_project(tmp_path / "project")
+    (config.parent / "docs" / name).write_text("---\nowner: ml_engineer\n---\n# X\n")
+    run = run_playbook("render", "--config", config, "--out", tmp_path / "out")
+    assert run.code == 1
+    assert "may hold only letters" in run.error_line

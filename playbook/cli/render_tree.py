@@ -30,7 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from playbook.cli.outputs import publishing
 from playbook.data.issues import format_text
-from playbook.data.loader import outside_issue
+from playbook.data.loader import name_issue, outside_issue
 from playbook.render import links
 from playbook.render.markdown import text
 from playbook.render.page_checks import check_pages, check_reserved_ids
@@ -191,7 +191,8 @@ def read_docs(docs_dir: Path) -> tuple[dict[str, str], dict[str, Path]]:
         if not path.is_file():
             continue
         uri = path.relative_to(docs_dir).as_posix()
-        if (refused := outside_issue(path, docs_dir, f"{docs_dir.name}/{uri}")) is not None:
+        shown = f"{docs_dir.name}/{uri}"
+        if refused := outside_issue(path, docs_dir, shown) or name_issue(uri, shown):
             raise RenderError(str(refused))
         if uri.endswith(".md"):
             pages[uri] = path.read_text(encoding="utf-8-sig")

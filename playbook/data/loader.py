@@ -7,6 +7,7 @@ CLI of one build share a single parsed model.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -54,6 +55,23 @@ def outside_issue(path: Path, folder: Path, shown: str) -> Issue | None:
         return None
     message = f"symbolic link leading out of {folder.name}/: refused (copy the file instead)"
     return Issue(shown, 1, 1, "error", "symlink", message)
+
+
+#: What a file name under data/ or docs/ may hold: it ends up in URLs and HTML attributes
+#: (the edit links, MkDocs's ``page.edit_url``) that nothing else escapes.
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$")
+
+
+def name_issue(relative: str, shown: str) -> Issue | None:
+    """An error when the path ``relative`` holds a character other than letters, digits,
+    ``.``, ``_``, ``-`` and ``/`` (a quote or ``<`` in a name would break out of a link)."""
+    if _SAFE_NAME.match(relative):
+        return None
+    message = (
+        f"file name {shorten(repr(relative))} may hold only letters, digits, '.', '_', '-' "
+        "and '/': rename it"
+    )
+    return Issue(shorten(shown), 1, 1, "error", "file-name", message)
 
 
 def canonical_name(relative: str) -> str:
@@ -302,7 +320,10 @@ def load_uncached(data_dir: Path) -> LoadResult:
         relative = path.relative_to(data_dir).as_posix()
         if relative.startswith("schema/"):
             continue
-        if (refused := outside_issue(path, data_dir, f"data/{relative}")) is not None:
+        refused = outside_issue(path, data_dir, f"data/{relative}") or name_issue(
+            relative, f"data/{relative}"
+        )
+        if refused is not None:
             file_issues.append(refused)  # never read: its content must not reach a message
             continue
         twin = names.get(canonical_name(relative))

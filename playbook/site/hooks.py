@@ -15,7 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
 from playbook.data.issues import errors, format_text, warnings
-from playbook.data.loader import LoadResult, outside_issue
+from playbook.data.loader import LoadResult, name_issue, outside_issue
 from playbook.render import links
 from playbook.render.page_checks import check_pages, check_reserved_ids
 from playbook.render.pages import (
@@ -90,7 +90,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     refused = [
         issue
         for f in from_docs
-        if (issue := outside_issue(Path(str(f.abs_src_path)), docs_dir, f"{folder}/{f.src_uri}"))
+        if (
+            issue := outside_issue(Path(str(f.abs_src_path)), docs_dir, f"{folder}/{f.src_uri}")
+            or name_issue(f.src_uri, f"{folder}/{f.src_uri}")
+        )
     ]
     if refused:
         raise PluginError("Files the docs folder cannot hold:\n" + format_text(refused))

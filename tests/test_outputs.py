@@ -67,7 +67,8 @@ def test_file_outputs_refuse_the_checkout(project: Path, out: str) -> None:
     before = tree_digest(project)
     json_run = run_playbook("export", "json", "--data", "data", "--out", out, cwd=project)
     csv_run = run_playbook("export", "raci", "--format", "csv", "--out", out, cwd=project)
-    for run in (json_run, csv_run):
+    pdf_run = run_playbook("pdf", "--config", "mkdocs.yml", "--out", out, cwd=project)
+    for run in (json_run, csv_run, pdf_run):
         assert run.code == 2
         assert run.error_line
     assert tree_digest(project) == before
@@ -183,3 +184,46 @@ def _running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "\nState:\tZ" not in status
+
+
+@pytest.mark.slow
+def test_a_build_stopped_with_sigterm_leaves_no_work_folder_or_child(project: Path) -> None:
+    cmd = [sys.executable, "-m", "playbook.cli", "build", "--config", "mkdocs.yml"]
+    build = subprocess.Popen(cmd, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    work = project / ".cache" / "builds"
+    try:
+        # Wait (up to 3 minutes) until MkDocs runs in a work folder, then stop the build.
+        for _ in range(1800):
+            children = _children(build.pid)
+            if children and any(p.is_dir() for p in work.glob("site.building-*")):
+                break
+            assert build.poll() is None, "the build ended before it could be stopped"
+            time.sleep(0.1)
+        else:
+            pytest.fail("the build never started MkDocs")
+        build.send_signal(signal.SIGTERM)
+        assert build.wait(timeout=60) != 0
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert not any(work.glob("site.building-*"))
+    assert not (project / "site").exists()
+    for child in children:
+        for _ in range(200):
+            if not _running(child):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail(f"MkDocs ({child}) outlived the stopped build")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            found.append(int(status.parent.name))
+    return found

@@ -581,6 +581,11 @@ def pdf(out: Path, site_dir: Path | None, config: Path) -> None:
     from playbook.cli.build import build as run_build
     from playbook.cli.outputs import OutputError, check_output
 
+    project = config.resolve().parent
+    try:
+        check_output(out, project, [project / "data", docs_folder(config.resolve())], folder=False)
+    except OutputError as exc:
+        fail(str(exc))
     if find_chromium() is None:
         from playbook.cli.browser import INSTALL_HINT
 
@@ -589,11 +594,6 @@ def pdf(out: Path, site_dir: Path | None, config: Path) -> None:
         fail(f"MkDocs config '{config}' not found")
     if site_dir is not None and not site_dir.is_dir():
         fail(f"site folder '{site_dir}' not found")
-    project = config.resolve().parent
-    try:
-        check_output(out, project, [project / "data", docs_folder(config.resolve())], folder=False)
-    except OutputError as exc:
-        fail(str(exc))
     with tempfile.TemporaryDirectory(prefix="playbook-pdf-") as tmp:
         try:
             site = site_dir or run_build(Path(tmp, "site"), config=config)

@@ -185,7 +185,7 @@ def search(tab: Tab, query: str, expected: str) -> list[str]:
     expect(box).to_be_focused()
     # Typed key by key: Material runs the query on key events, which fill() does not send.
     box.press_sequentially(query)
-    expect(tab.page.locator(".md-search-result__item").first).to_be_visible()
+    expect(tab.page.locator(".md-search-result__item").first).to_be_visible(timeout=TIMEOUT_MS)
     links = tab.page.locator(".md-search-result a.md-search-result__link")
     deadline = time.monotonic() + TIMEOUT_MS / 1000
     while True:

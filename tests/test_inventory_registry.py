@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -305,3 +306,25 @@ def test_mlflow_telemetry_is_off_for_the_cli(
 
     assert os.environ["MLFLOW_DISABLE_TELEMETRY"] == "true"
     assert os.environ["DO_NOT_TRACK"] == "true"
+
+
+@pytest.mark.usefixtures("quiet_mlflow")
+def test_pull_reports_progress_on_stderr_for_a_large_registry(
+    registries: dict[str, str],
+    reference_copy: Path,
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the module, not the command group that playbook.cli re-exports under the same name
+    module = sys.modules["playbook.cli.inventory"]
+    monkeypatch.setattr(module, "PROGRESS_EVERY", 2)  # three models count as large here
+
+    code, out, err = _pull(runner, registries["good"], reference_copy)
+
+    assert code == 0
+    assert out.endswith("3 registered models (updated)\n")
+    assert err.splitlines() == [
+        "reading 3 registered models",
+        "read 2/3 registered models",
+        "read 3/3 registered models",
+    ]

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from playbook.data.model import TASK_KINDS
-from playbook.render import links, refs
+from playbook.render import refs
 from playbook.render.common import LETTER_NAMES, LINES_OF_DEFENCE, data_note
 from playbook.render.markdown import heading, table, text
 from playbook.render.sources import source_anchor
@@ -46,10 +46,7 @@ def _letters(rule: IndependenceRule) -> str:
 
 
 def _source(pb: Playbook, page: str, rule: IndependenceRule) -> str:
-    found = pb.sources.get(rule.source)
-    label = found.title if found else rule.source
-    link = f"[{text(label)}]({links.md_href(links.CONTROLS, page, source_anchor(rule.source))})"
-    return f"{link}, {text(rule.citation)}"
+    return f"{refs.link(pb, page, 'source', rule.source)}, {text(rule.citation)}"
 
 
 def render_independence(pb: Playbook, page: str) -> str:

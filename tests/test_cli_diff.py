@@ -289,6 +289,32 @@ def test_data_with_errors_at_a_revision_exits_1(repo: Path) -> None:
     )
 
 
+def test_a_base_written_before_a_rule_is_compared_with_a_note(tmp_path: Path) -> None:
+    # The base gives its tasks no kind and breaks an independence rule the head's code adds:
+    # its content still compares, and the head (which follows the rules) is reported.
+    repo = tmp_path / "repo"
+    copy_data(VALID, repo / "data")
+
+    def no_kinds(doc: dict[str, Any]) -> None:
+        for sub in doc["sub_phases"].values():
+            for task in sub["tasks"].values():
+                task.pop("kind")
+
+    for phase in ("lifecycle/01-build.yaml", "lifecycle/02-validate.yaml"):
+        rewrite(repo / "data", phase, no_kinds)
+    git(repo, "init", "--quiet", "--initial-branch", "main")
+    commit_all(repo, "Before task kinds")
+    copy_data(VALID, tmp_path / "valid")
+    shutil.rmtree(repo / "data")
+    shutil.copytree(tmp_path / "valid", repo / "data")
+
+    result = run_playbook("diff", "HEAD", cwd=repo)
+
+    assert result.code == 0, result.err
+    assert "breaks 3 of the current checks; compared anyway" in result.err
+    assert "kind" in result.out
+
+
 def test_a_long_text_change_shows_the_part_that_changed(valid_data: Path) -> None:
     pb = load_uncached(valid_data).playbook
     assert pb is not None

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from playbook.data import kinds
 from playbook.data.inventory_checks import check_inventory
 from playbook.data.issues import suggest
-from playbook.data.model import Ref
+from playbook.data.model import TASK_KINDS, Ref
 from playbook.data.params import check_parameters
 from playbook.data.profiles import check_profile
 from playbook.data.source_checks import check_sources
@@ -301,6 +301,24 @@ def _letter_loc(task: Task, letter: str, role: str) -> tuple[Any, ...]:
     return ("raci", letter, value.index(role))
 
 
+def check_task_kinds(pb: Playbook, where: Locator) -> list[Issue]:
+    """Every task says what it is (``kind``): the independence rules select tasks by it."""
+    found: list[Issue] = []
+    for _, _, task in pb.tasks():
+        if task.kind is None:
+            file, loc = where.task(task)
+            found.append(
+                where.issue(
+                    file,
+                    loc,
+                    "task-kind",
+                    f"task '{task.id}' has no kind; add `kind:` (one of "
+                    f"{', '.join(TASK_KINDS)}) so the independence rules can check it",
+                )
+            )
+    return found
+
+
 def check_independence(pb: Playbook, where: Locator) -> list[Issue]:
     """Every independence rule in data/playbook.yaml, by one engine.
 
@@ -563,6 +581,7 @@ CHECKS = (
     check_unique_ids,
     check_references,
     check_raci,
+    check_task_kinds,
     check_independence,
     check_gates,
     check_scores,

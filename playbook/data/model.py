@@ -386,11 +386,23 @@ class Raci(Record):
         return [letter for letter, r in self.letters() if r == role]
 
 
+def _kind_required(schema: dict[str, Any]) -> None:
+    """Editors require ``kind``; the model accepts its absence so the validator can report it
+    as a located error (and ``playbook diff`` can still read data written before kinds)."""
+    schema["required"] = sorted({*schema.get("required", []), "kind"})
+
+
 class Task(Keyed):
     """One unit of work in the lifecycle."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_kind_required)
+
     name: Text = Field(description="Imperative name, e.g. 'Register the candidate model'.")
-    kind: TaskKind = Field(description="What the task is; the independence rules select by it.")
+    kind: TaskKind | None = Field(
+        None,
+        description="What the task is; the independence rules select by it. A task without one"
+        " is an error (task-kind).",
+    )
     description: Markdown = Field(description="What is done and why." + MARKDOWN_NOTE)
     inputs: list[Text] = Field(default_factory=list, description="What the task starts from.")
     outputs: list[Text] = Field(

@@ -52,7 +52,7 @@ def _source(pb: Playbook, page: str, rule: IndependenceRule) -> str:
 def render_independence(pb: Playbook, page: str) -> str:
     """Task kinds with their counts, then every independence rule with reason and source."""
     rules = pb.meta.rules.independence
-    counts: Counter[str] = Counter(t.kind for _, _, t in pb.tasks())
+    counts: Counter[str] = Counter(t.kind for _, _, t in pb.tasks() if t.kind)
     kinds = TASK_KINDS.items()
     out = [
         "# Independence rules\n\n",

@@ -74,6 +74,6 @@ def test_independence_page_gives_each_rule_its_reason_and_source(pb: Playbook) -
     assert "- **Why:** A validator who trained the model cannot challenge it objectively.\n" in md
     assert (
         "- **Source:** [Supervisory Guidance on Model Risk Management (SR 11-7)]"
-        "(controls.md), Section V\n" in md
+        "(controls.md#source-sr_11_7), Section V\n" in md
     )
     assert "| `develop` |" in md

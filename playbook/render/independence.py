@@ -9,7 +9,7 @@ from playbook.data.model import TASK_KINDS
 from playbook.render import refs
 from playbook.render.common import LETTER_NAMES, LINES_OF_DEFENCE, data_note
 from playbook.render.markdown import heading, table, text
-from playbook.render.sources import source_anchor
+from playbook.render.sources import source_link
 
 if TYPE_CHECKING:
     from playbook.data.model import IndependenceRule, Playbook
@@ -46,7 +46,7 @@ def _letters(rule: IndependenceRule) -> str:
 
 
 def _source(pb: Playbook, page: str, rule: IndependenceRule) -> str:
-    return f"{refs.link(pb, page, 'source', rule.source)}, {text(rule.citation)}"
+    return f"{source_link(pb, page, rule.source)}, {text(rule.citation)}"
 
 
 def render_independence(pb: Playbook, page: str) -> str:

@@ -23,6 +23,7 @@ from playbook.data.profiles import check_profile
 from playbook.data.source_checks import check_sources
 from playbook.data.sourcemap import Loc, SourceMap
 from playbook.data.tier_checks import check_tiering
+from playbook.data.tool_checks import check_tool_fallbacks
 from playbook.data.workload import role_workloads
 
 if TYPE_CHECKING:
@@ -591,6 +592,7 @@ CHECKS = (
     check_inventory,
     check_sources,
     check_tiering,
+    check_tool_fallbacks,
 )
 
 

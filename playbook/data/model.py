@@ -467,6 +467,16 @@ class Tool(Keyed):
     environments: list[Environment] = Field(default_factory=list)
     owner: RoleId = Field(description="The role that owns the tool.")
     description: Markdown = Field(description="What the firm uses it for." + MARKDOWN_NOTE)
+    fallback: list[ToolId] = Field(
+        default_factory=list,
+        description="Adopted tools the standard path uses where this one (on trial or under"
+        " assessment) is not approved for the workload.",
+    )
+    no_fallback: Text | None = Field(
+        None,
+        description="Why a trial or assess tool the standard path uses has no adopted fallback,"
+        " and what happens without it.",
+    )
     url: HttpsUrl | None = None
 
 

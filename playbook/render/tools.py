@@ -141,6 +141,10 @@ def _tool_section(pb: Playbook, page: str, tool: Tool, uses: _Uses) -> str:
     if tool.environments:
         facts.append("Environments: " + ", ".join(text(e) for e in tool.environments))
     facts.append("Owner: " + refs.role(pb, page, tool.owner))
+    if tool.fallback:
+        facts.append("Adopted fallback: " + refs.tools(pb, page, list(tool.fallback)))
+    elif tool.no_fallback:
+        facts.append("No adopted fallback: " + text(tool.no_fallback))
     if tool.url:
         facts.append(f"[Website]({link_url(tool.url)})")
     return (

@@ -92,7 +92,7 @@ def validate(data_dir: Path, strict: bool, fmt: str, docs_dir: Path | None, prof
     result = load_playbook(data_dir)
     issues = list(result.issues)
     if result.playbook is not None and profile != "declared":
-        from playbook.data.checks import Locator
+        from playbook.data.locator import Locator
         from playbook.data.profiles import CODE, check_profile
 
         where = Locator(result.playbook, result.sources)

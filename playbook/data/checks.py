@@ -17,11 +17,11 @@ from pydantic import BaseModel
 from playbook.data import kinds
 from playbook.data.inventory_checks import check_inventory
 from playbook.data.issues import suggest
+from playbook.data.locator import Locator
 from playbook.data.model import TASK_KINDS, Ref
 from playbook.data.params import check_parameters
 from playbook.data.profiles import check_profile
 from playbook.data.source_checks import check_sources
-from playbook.data.sourcemap import Loc, SourceMap
 from playbook.data.tier_checks import check_tiering
 from playbook.data.tool_checks import check_tool_fallbacks
 from playbook.data.workload import role_workloads
@@ -31,37 +31,9 @@ if TYPE_CHECKING:
 
     from playbook.data.issues import Issue
     from playbook.data.model import IndependenceRule, Playbook, Task
+    from playbook.data.sourcemap import Loc, SourceMap
 
 PLACEHOLDER = re.compile(r"\b(TBD|TODO|FIXME|lorem ipsum|XXX)\b", re.IGNORECASE)
-
-
-class Locator:
-    """Turns (record kind, id, key path) into issues located in the right data file."""
-
-    def __init__(self, playbook: Playbook, sources: Mapping[str, SourceMap]) -> None:
-        self.playbook = playbook
-        self.sources = sources
-        # Keyed by the task object, not its id: a task id repeated in another phase file is an
-        # error, but each copy's other issues must still point into its own file.
-        self._task_prefix: dict[int, tuple[str, Loc]] = {
-            id(where.record): (where.file, where.loc)
-            for _, where in kinds.locate(playbook, kinds.get("task"))
-        }
-
-    def file_of(self, kind: str, key: str = "") -> str:
-        """The data file holding a record of ``kind`` (a kind name), or a data file by name."""
-        found = next((k for k in kinds.top_level() if k.name == kind), None)
-        return self.playbook.files[found.file_key(key) if found else kind]
-
-    def issue(self, file: str, loc: Loc, code: str, message: str, severity: str = "error") -> Issue:
-        """An issue at ``loc`` in ``file``."""
-        source = self.sources.get(file) or SourceMap(file)
-        return source.issue(loc, code, message, severity)
-
-    def task(self, task: Task, *rest: Any) -> tuple[str, Loc]:
-        """File and key path of a task (or of a key inside it)."""
-        file, prefix = self._task_prefix[id(task)]
-        return file, (*prefix, *rest)
 
 
 def _ref(

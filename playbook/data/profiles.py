@@ -11,24 +11,14 @@ declares its own bar here) and is held only to the rules every playbook keeps.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Sized
 
     from playbook.data.issues import Issue
-    from playbook.data.model import Playbook, Task
-    from playbook.data.sourcemap import Loc
-
-
-class Locator(Protocol):
-    """What the profile checks need of :class:`playbook.data.checks.Locator` (which runs them)."""
-
-    def file_of(self, kind: str, key: str = "") -> str: ...
-    def issue(
-        self, file: str, loc: Loc, code: str, message: str, severity: str = "error"
-    ) -> Issue: ...
-    def task(self, task: Task, *rest: Any) -> tuple[str, Loc]: ...
+    from playbook.data.locator import Locator
+    from playbook.data.model import Playbook
 
 
 CODE = "profile"

@@ -3,6 +3,10 @@
 Each ``check_*`` function returns a list of :class:`Issue`; :func:`check_playbook` runs them
 all. Locations are key paths inside the data file that holds the record, so every issue points
 at ``data/FILE.yaml:LINE:COL``.
+
+A check in a module of its own takes its :class:`~playbook.data.locator.Locator` from
+:mod:`playbook.data.locator`, never from here: this module imports every check, and the
+import-linter contract in ``make lint`` forbids the cycle.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from playbook.data.checks import Locator
     from playbook.data.issues import Issue
+    from playbook.data.locator import Locator
     from playbook.data.model import Playbook
 
 #: Statuses a fallback may not have: it must be the firm's standard.

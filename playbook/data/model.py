@@ -562,20 +562,25 @@ class Source(Keyed):
 
     title: Text
     issuer: Text
-    date: datetime.date = Field(
-        description="Issue or adoption date of the text cited (ISO 8601, e.g. 2026-04-17)."
+    date: datetime.date | None = Field(
+        None,
+        description="Issue or adoption date of the text cited (ISO 8601, e.g. 2026-04-17);"
+        " a source without one is a validator warning.",
     )
     status: SourceStatus = Field(
+        "current",
         description="current, or superseded (then `superseded_by` names what replaced it). A"
-        " control may not rest on a superseded source; it may name one under `history`."
+        " control may not rest on a superseded source; it may name one under `history`.",
     )
     superseded_by: list[SourceId] = Field(
         default_factory=list,
         description="Source ids that replace this one; required when status is superseded.",
     )
-    applicability: Applicability = Field(
+    applicability: Applicability | None = Field(
+        None,
         description="binding on the firm, adopted by firm policy (e.g. banking guidance a"
-        " broker-dealer follows as its benchmark), voluntary framework, or internal policy."
+        " broker-dealer follows as its benchmark), voluntary framework, or internal policy;"
+        " a source without one is a validator warning.",
     )
     url: HttpsUrl | None = None
     provenance: Text | None = Field(

@@ -22,12 +22,27 @@ def check_sources(pb: Playbook, where: Locator) -> list[Issue]:
         ``source-status``: a superseded source names no successor, a current one names one,
         or a successor is itself superseded.
 
+    Warning: ``source-incomplete``, a source without its date or applicability (an older
+    playbook's data still loads, so ``playbook diff`` can compare against it).
+
     Unknown ids in ``superseded_by`` and ``history`` are reported by the reference check.
     """
     file = where.file_of("controls.yaml")
     found: list[Issue] = []
     for source in pb.sources.values():
         loc = ("sources", source.id)
+        missing = [f for f in ("date", "applicability") if getattr(source, f) is None]
+        if missing:
+            found.append(
+                where.issue(
+                    file,
+                    loc,
+                    "source-incomplete",
+                    f"source '{source.id}' records no {' and no '.join(missing)}; add them so"
+                    " readers can tell how current and how binding it is",
+                    "warning",
+                )
+            )
         if source.status == "superseded" and not source.superseded_by:
             found.append(
                 where.issue(

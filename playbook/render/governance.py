@@ -8,7 +8,8 @@ from playbook.render import links, parameters, refs
 from playbook.render.common import data_note, plural
 from playbook.render.markdown import admonition, bullets, heading, markdown, table, text
 from playbook.render.sources import (
-    APPLICABILITY,
+    applies_label,
+    date_label,
     render_source_register,
     source_anchor,
     source_link,
@@ -205,9 +206,10 @@ def _source_line(pb: Playbook, page: str, source_id: str) -> str:
         return text(source_id)
     title = f"[{text(source.title)}]({link_url(source.url)})" if source.url else text(source.title)
     line = (
-        f"{title}, issued by {text(source.issuer)} on {text(source.date.isoformat())}. "
-        f"**Status:** {status_label(pb, page, source)}. "
-        f"**Applies:** {text(APPLICABILITY[source.applicability])}."
+        f"{title}, issued by {text(source.issuer)}"
+        + (f" on {text(date_label(source))}. " if source.date else " (undated). ")
+        + f"**Status:** {status_label(pb, page, source)}. "
+        f"**Applies:** {text(applies_label(source))}."
     )
     if source.provenance:
         line += f" **Checked against:** {text(source.provenance)}"

@@ -36,6 +36,16 @@ def source_link(pb: Playbook, page: str, source_id: str) -> str:
     return f"[{text(source.title)}]({href})"
 
 
+def date_label(source: Source) -> str:
+    """The source's ISO date, or 'undated'."""
+    return source.date.isoformat() if source.date else "undated"
+
+
+def applies_label(source: Source) -> str:
+    """How the source applies to the firm, or 'not recorded'."""
+    return APPLICABILITY[source.applicability] if source.applicability else "Not recorded"
+
+
 def status_label(pb: Playbook, page: str, source: Source) -> str:
     """``Current``, or ``Superseded by`` the linked successors."""
     if source.status == "current":
@@ -47,7 +57,7 @@ def _ordered(pb: Playbook) -> list[Source]:
     """Current sources first, then superseded ones; each group newest first, then by id."""
     return sorted(
         pb.sources.values(),
-        key=lambda s: (s.status != "current", -s.date.toordinal(), s.id),
+        key=lambda s: (s.status != "current", -(s.date.toordinal() if s.date else 0), s.id),
     )
 
 
@@ -75,9 +85,9 @@ def render_source_register(pb: Playbook, page: str) -> str:
             [
                 source_link(pb, page, source.id),
                 text(source.issuer),
-                text(source.date.isoformat()),
+                text(date_label(source)),
                 status_label(pb, page, source),
-                text(APPLICABILITY[source.applicability]),
+                text(applies_label(source)),
                 ", ".join(controls) or "–",
                 ", ".join(mentioned) or "–",
             ]

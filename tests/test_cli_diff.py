@@ -13,6 +13,7 @@ import pytest
 from playbook.cli.diff import diff_playbooks
 from playbook.data.loader import load_uncached
 from playbook.data.model import Playbook
+from playbook.render.markdown import text
 from tests.helpers import VALID, copy_data, reference_data, rewrite
 from tests.playbook_cli import run_playbook
 
@@ -313,6 +314,58 @@ def test_a_base_written_before_a_rule_is_compared_with_a_note(tmp_path: Path) ->
     assert result.code == 0, result.err
     assert "breaks 3 of the current checks; compared anyway" in result.err
     assert "kind" in result.out
+
+
+def test_a_base_of_an_older_shape_is_compared_file_by_file(tmp_path: Path) -> None:
+    # The base has a field the current model no longer knows (a shape error, so no model can
+    # be built from it): every change is still reported, by file and key path.
+    repo = tmp_path / "repo"
+    copy_data(VALID, repo / "data")
+
+    def old_shape(doc: dict[str, Any]) -> None:
+        _task(doc, "package_model")["legacy_owner"] = "ml_engineer"
+
+    rewrite(repo / "data", "lifecycle/01-build.yaml", old_shape)
+    git(repo, "init", "--quiet", "--initial-branch", "main")
+    commit_all(repo, "An older shape of the data")
+    shutil.rmtree(repo / "data")
+    copy_data(VALID, repo / "data")
+
+    def renamed(doc: dict[str, Any]) -> None:
+        _task(doc, "package_model")["name"] = "Package and sign the model"
+
+    rewrite(repo / "data", "lifecycle/01-build.yaml", renamed)
+    rewrite(repo / "data", "roles.yaml", lambda d: d["roles"]["ml_engineer"].update(team="ML"))
+
+    result = run_playbook("diff", "HEAD", cwd=repo)
+
+    assert result.code == 0, result.err
+    assert "does not load with the current model" in result.err
+    assert "### Data files, key by key" in result.out
+    where = "sub_phases.training.tasks.package_model"
+    assert text(f"{where}.legacy_owner: ml_engineer → (none)") in result.out
+    assert text(f"{where}.name: Package the model → Package and sign the model") in result.out
+    assert text("roles.ml_engineer.team: Platform → ML") in result.out
+    assert "- **data/lifecycle/01-build.yaml** changed" in result.out
+    assert "- **data/roles.yaml** changed" in result.out
+    assert "data/tools.yaml" not in result.out  # unchanged files are not listed
+
+
+def test_a_base_of_an_older_shape_needs_a_head_without_errors(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    copy_data(VALID, repo / "data")
+    rewrite(repo / "data", "gates.yaml", lambda d: d.update(legacy=True))
+    git(repo, "init", "--quiet", "--initial-branch", "main")
+    commit_all(repo, "An older shape of the data")
+    rewrite(repo / "data", "gates.yaml", lambda d: d.pop("legacy"))
+    rewrite(repo / "data", "roles.yaml", lambda d: d["roles"]["ml_engineer"].update(team=7))
+
+    result = run_playbook("diff", "HEAD", cwd=repo)
+
+    assert result.code == 1
+    assert result.err.splitlines()[-1] == (
+        "playbook: error: the data at 'working tree' has errors; cannot compare it"
+    )
 
 
 def test_a_long_text_change_shows_the_part_that_changed(valid_data: Path) -> None:

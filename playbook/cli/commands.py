@@ -433,6 +433,7 @@ def diff(base: str, head: str | None, data_path: str) -> None:
         RevisionError,
         diff_playbooks,
         load_revision,
+        raw_changes,
         render_changes,
         work_tree,
     )
@@ -451,8 +452,22 @@ def diff(base: str, head: str | None, data_path: str) -> None:
         if not new_dir.is_dir():
             fail(f"the working tree has no '{data_path}' folder")
         sides = []
-        for label, folder in ((base, old_dir), (head or "working tree", new_dir)):
+        # The head first: it must pass every check, whatever the base is.
+        for label, folder in ((head or "working tree", new_dir), (base, old_dir)):
             result = load_playbook(folder)
+            if result.playbook is None and folder is old_dir:
+                # The base was written for an older shape of the data (a field added or
+                # reshaped since): compare the files as plain YAML, key by key.
+                count = len(errors(result.issues))
+                note = (
+                    f"The data at '{base}' does not load with the current model "
+                    f"({count} shape error{'' if count == 1 else 's'}), so it is compared "
+                    "file by file, key by key."
+                )
+                click.echo(f"playbook: note: {note}", err=True)
+                raw = raw_changes(old_dir, new_dir)
+                click.echo(render_changes(raw, base, head or "working tree", note), nl=False)
+                return
             if result.playbook is None or (folder is new_dir and errors(result.issues)):
                 click.echo(format_text(result.issues), err=True)
                 fail(f"the data at '{label}' has errors; cannot compare it", 1)
@@ -474,7 +489,8 @@ def diff(base: str, head: str | None, data_path: str) -> None:
         if docs_dir.is_dir()
         else {}
     )
-    changes = diff_playbooks(sides[0], sides[1], docs)
+    head_pb, base_pb = sides
+    changes = diff_playbooks(base_pb, head_pb, docs)
     click.echo(render_changes(changes, base, head or "working tree"), nl=False)
 
 

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from playbook.data import kinds
 from playbook.data.inventory import model_facts
+from playbook.data.loader import data_files
 from playbook.data.params import Param, parameters
+from playbook.data.sourcemap import load_yaml
 from playbook.render import links
 from playbook.render.markdown import text
 from playbook.render.parameters import citations
@@ -407,6 +409,63 @@ def _parameter_changes(old: Playbook, new: Playbook, docs: Mapping[str, str]) ->
     return changes
 
 
+#: The section of a file-by-file comparison (:func:`raw_changes`).
+DATA_FILES = "Data files, key by key"
+
+
+def _leaf_changes(path: str, before: Any, after: Any) -> list[str]:
+    """``path: before → after`` for every leaf that differs, mappings followed key by key and
+    lists of equal length item by item (a list that grew or shrank is shown whole)."""
+    if before == after:
+        return []
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = [*before, *(k for k in after if k not in before)]
+        return [
+            line
+            for key in keys
+            for line in _leaf_changes(
+                f"{path}.{key}" if path else str(key), before.get(key), after.get(key)
+            )
+        ]
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        return [
+            line
+            for index, (x, y) in enumerate(zip(before, after, strict=True))
+            for line in _leaf_changes(f"{path}[{index}]", x, y)
+        ]
+    shown_before, shown_after = _excerpts(_flat(before), _flat(after))
+    return [f"{path or '(whole file)'}: {shown_before} → {shown_after}"]
+
+
+def _plain_data(folder: Path) -> dict[str, Any]:
+    """Each data file under ``folder`` (schemas aside) as parsed YAML, by its ``data/`` path."""
+    found = {}
+    for path in data_files(folder):
+        relative = path.relative_to(folder).as_posix()
+        if not relative.startswith("schema/"):
+            found[f"data/{relative}"] = load_yaml(path, f"data/{relative}").data
+    return found
+
+
+def raw_changes(old_dir: Path, new_dir: Path) -> list[Change]:
+    """Every change between two data folders read as plain YAML: file by file, key by key.
+
+    This is the comparison when one side does not load with the current model (a base written
+    for an older shape of the data): no change is left out, though none is summarised.
+    """
+    old, new = _plain_data(old_dir), _plain_data(new_dir)
+    changes = []
+    for file in sorted(set(old) | set(new)):
+        if file not in old:
+            changes.append(Change(DATA_FILES, file, "added", (), (file,)))
+        elif file not in new:
+            changes.append(Change(DATA_FILES, file, "removed", (), (file,)))
+        elif old[file] != new[file]:
+            details = tuple(_leaf_changes("", old[file], new[file]))
+            changes.append(Change(DATA_FILES, file, "changed", details, (file,)))
+    return changes
+
+
 def sections() -> list[str]:
     """The report's sections in order: each kind's (registry order), with its summaries after
     it; responsibilities right after the first kind (the playbook's own settings)."""
@@ -416,7 +475,7 @@ def sections() -> list[str]:
         if index == 0:
             out.append(_RACI.section)
         out += [s.section for s in SUMMARIES if s.kind == kind.name]
-    return [*out, *([PARAMETERS] if PARAMETERS not in out else [])]
+    return [*out, *([PARAMETERS] if PARAMETERS not in out else []), DATA_FILES]
 
 
 def diff_playbooks(
@@ -457,9 +516,11 @@ def _code(value: str) -> str:
     return "`" + value.replace("`", "'") + "`"
 
 
-def render_changes(changes: list[Change], base: str, head: str) -> str:
-    """The Markdown report for a pull request."""
+def render_changes(changes: list[Change], base: str, head: str, note: str | None = None) -> str:
+    """The Markdown report for a pull request; ``note`` is said first, when given."""
     lines = [f"## Playbook data changes: {_code(base)} → {_code(head)}", ""]
+    if note:
+        lines += [f"> {text(note)}", ""]
     if not changes:
         lines.append("No change to the playbook data.")
         return "\n".join(lines) + "\n"

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
     from playbook.data.loader import LoadResult
 
+# The example count comes from the hypothesis profile (conftest.py): 80 in `make test` and CI,
+# a few in `make test-fast`.
 SETTINGS = settings(
-    max_examples=150,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],

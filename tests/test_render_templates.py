@@ -28,7 +28,7 @@ TEMPLATES = {
             "produced_by": "approve_validation",
             "gates": ["validation_gate"],
             "controls": ["independent_validation"],
-            "purpose": "The validator's conclusion and its evidence.",
+            "description": "The validator's conclusion and its evidence.",
             "sections": {
                 "scope": {
                     "title": "Scope and independence",

@@ -1189,7 +1189,7 @@ class Template(Keyed):
     produced_by: TaskId = Field(description="The lifecycle task that produces the document.")
     gates: list[GateId] = Field(min_length=1, description="Gates that will not open without it.")
     controls: list[ControlId] = Field(default_factory=list, description="Controls it evidences.")
-    purpose: Markdown = Field(description="What the document is for." + MARKDOWN_NOTE)
+    description: Markdown = Field(description="What the document is for." + MARKDOWN_NOTE)
     sections: dict[Slug, TemplateSection] = Field(min_length=1)
 
 

@@ -309,7 +309,7 @@ templates:
     produced_by: approve_independent_validation
     gates: [validation_approval]
     controls: [independent_validation]
-    purpose: The independent validator's conclusion and its evidence.
+    description: The independent validator's conclusion and its evidence.
     sections:
       conceptual_soundness:
         title: Conceptual soundness

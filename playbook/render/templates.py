@@ -94,7 +94,7 @@ def render_template_page(pb: Playbook, page: str, template_id: str) -> str:
     return (
         f"# {text(template.title)}\n\n"
         + data_note(pb, "templates.yaml")
-        + markdown(template.purpose).strip()
+        + markdown(template.description).strip()
         + "\n\n"
         + bullets(facts)
         + "\n"

@@ -79,3 +79,42 @@ def test_lifecycle_diagram_renders_the_dot_through_the_given_svg_function(pb: Pl
     assert seen
     assert "process/build/" in seen[0]
     assert html.startswith('<div class="playbook-diagram"')
+
+
+def test_audience_front_matter_gives_full_text_roles_and_order() -> None:
+    long = "A description well past the cut of a first sentence. " * 5
+    docs = {
+        "audiences/a.md": f"---\ndescription: {long}\nroles: [x, 3]\n---\n# A\n\nHi.\n",
+        "audiences/b.md": "---\norder: 1\nroles: nope\n---\n# B\n\nHello there.\n",
+        "audiences/c.md": "---\n: [bad yaml\n---\n# C\n\nText.\n",
+    }
+    found = audiences_from_docs(docs)
+    assert [a.title for a in found] == ["B", "A", "C"]
+    assert found[1].description == long.strip()
+    assert found[1].roles == ("x",)
+    assert found[0].roles == ()
+
+
+def test_home_cards_list_the_gates_each_audience_signs(pb: Playbook) -> None:
+    audiences = [
+        Audience("audiences/validator.md", "Validators", "You challenge.", ("model_validator",)),
+        Audience("audiences/leader.md", "Leaders", "You decide.", ("business_owner", "nobody")),
+    ]
+    md = render_home(pb, links.HOME, audiences=audiences, available={links.GATES})
+    validator, leader = md.split("**[Validators]")[1].split("**[Leaders]")
+    assert "**You sign:** [Validation approval](governance/gates.md#validation_gate)" in validator
+    assert "**You co-approve:** [Validation approval]" in leader
+    assert "You sign" not in leader
+
+
+def test_home_opens_with_three_lines_and_says_where_things_stand(pb: Playbook) -> None:
+    md = render_home(pb, links.HOME, available={links.USE_CASES, "leadership/outcomes.md"})
+    hero = md.split('<div class="pb-hero">', 1)[1].split("</div>", 1)[0]
+    assert hero.count("<p") == 3
+    assert "A minimal but complete playbook used by the tests." in hero
+    assert "2 phases from intake to retirement, 3 tasks each with one Accountable role" in hero
+    standing = md.split("## Where things stand", 1)[1].split("\n## ", 1)[0]
+    assert "[1 use case](use-cases/index.md)" in standing
+    assert "[Business outcomes and KPIs](leadership/outcomes.md)" in standing
+    # The maintainer's line comes last, after the full summary.
+    assert md.index("## About this playbook") < md.index('class="pb-data-source"')

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from playbook.render import links, parameters, refs
 from playbook.render.common import data_note, plural
 from playbook.render.markdown import admonition, bullets, heading, markdown, table, text
+from playbook.render.signoff import gate_signers, who_signs
 from playbook.render.sources import (
     applies_label,
     date_label,
@@ -108,6 +109,7 @@ def _gate(pb: Playbook, page: str, gate: Gate) -> str:
         )
     return (
         heading(2, text(gate.name), gate.id)
+        + who_signs(pb, page, gate)
         + markdown(gate.description).strip()
         + "\n\n"
         + bullets(facts)
@@ -133,14 +135,15 @@ def render_gates(pb: Playbook, page: str) -> str:
         Markdown; each gate has a section anchored by its id.
     """
     overview = table(
-        ["Gate", "From", "To", "Run by", "Approvers"],
+        ["Gate", "From", "To", "Accountable (signs)", "Other approvers"],
         [
             [
                 f"[{text(g.name)}]({links.md_href(page, page, g.id)})",
                 _stage(g.from_stage),
                 _stage(g.to_stage),
-                refs.task(pb, page, g.task),
-                refs.roles(pb, page, list(g.approvers)),
+                refs.roles(pb, page, gate_signers(pb, g)),
+                refs.roles(pb, page, [r for r in g.approvers if r not in gate_signers(pb, g)])
+                or "none",
             ]
             for g in pb.gates.values()
         ],

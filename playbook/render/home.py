@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import yaml
+
 from playbook.data import kinds
-from playbook.render import links
-from playbook.render.common import CHAPTER_SLOT, data_note
+from playbook.render import links, refs
+from playbook.render.common import CHAPTER_SLOT, data_note, plural
 from playbook.render.dot import to_dot_lifecycle
 from playbook.render.inventory import render_portfolio
-from playbook.render.markdown import html, markdown, plain_text, text
+from playbook.render.markdown import bullets, html, markdown, plain_text, text
+from playbook.render.signoff import gates_approved_by, gates_signed_by
 from playbook.render.svg import diagram_html
 
 if TYPE_CHECKING:
@@ -62,16 +66,19 @@ def lifecycle_diagram(pb: Playbook, page: str, svg: Callable[[str], str]) -> str
 
 @dataclass(frozen=True, slots=True)
 class Audience:
-    """A hand-written audience guide: where it is, its title and a one-line description."""
+    """A hand-written audience guide: where it is, its title, its card text and the role ids
+    it speaks to (front matter ``roles:``), whose gates the home page lists as its decisions."""
 
     src_uri: str
     title: str
     description: str
+    roles: tuple[str, ...] = ()
 
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _H1 = re.compile(r"^#\s+(.+?)\s*(?:\{[^}]*\})?\s*#*\s*$", re.MULTILINE)
-_DESCRIPTION = re.compile(r"^description:\s*[\"']?(.+?)[\"']?\s*$", re.MULTILINE)
+#: Where a guide without an ``order:`` goes among the audience cards.
+_UNORDERED = 1_000
 #: Longest description taken from a guide's first paragraph.
 DESCRIPTION_CHARS = 180
 
@@ -94,42 +101,73 @@ def first_sentence(markdown: str, limit: int = DESCRIPTION_CHARS) -> str:
     return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+def _front(source: str) -> tuple[dict[str, object], str]:
+    """A page's front matter as a mapping ({} when absent or not a mapping), and its body."""
+    match = _FRONT_MATTER.match(source)
+    if not match:
+        return {}, source
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        meta = None
+    return (meta if isinstance(meta, dict) else {}), source[match.end() :]
+
+
 def audiences_from_docs(docs: Mapping[str, str], folder: str = "audiences/") -> list[Audience]:
     """The audience guides among hand-written ``docs`` (source URI to Markdown), by URI.
 
     The title is the page's first H1 (else its file name); the description is the front
-    matter's ``description:`` when present, else the first sentence of the page.
+    matter's ``description:`` when present, else the first sentence of the page; ``roles:``
+    lists the role ids the guide speaks to (anything but a list of strings counts as none).
+    Guides with an integer ``order:`` come first, by that number; the rest follow by URI.
     """
-    found = []
+    found: list[tuple[int, Audience]] = []
     for uri in sorted(docs):
         if not uri.startswith(folder) or not uri.endswith(".md") or uri.endswith("index.md"):
             continue
-        source = docs[uri]
-        front = _FRONT_MATTER.match(source)
-        description = ""
-        if front:
-            match = _DESCRIPTION.search(front.group(1))
-            description = match.group(1) if match else ""
-            source = source[front.end() :]
+        meta, source = _front(docs[uri])
+        description = meta.get("description")
+        roles = meta.get("roles")
+        order = meta.get("order")
         heading = _H1.search(source)
         name = uri.rsplit("/", 1)[-1].removesuffix(".md").replace("-", " ").capitalize()
-        found.append(
-            Audience(
-                uri,
-                heading.group(1) if heading else name,
-                description or first_sentence(source),
-            )
+        rank = order if isinstance(order, int) and not isinstance(order, bool) else _UNORDERED
+        audience = Audience(
+            uri,
+            heading.group(1) if heading else name,
+            str(description).strip() if description else first_sentence(source),
+            tuple(r for r in roles if isinstance(r, str)) if isinstance(roles, list) else (),
         )
-    return found
+        found.append((rank, audience))
+    return [audience for _, audience in sorted(found, key=lambda item: item[0])]
 
 
-def render_audience_cards(page: str, audiences: Sequence[Audience]) -> str:
-    """Material grid cards, one per audience guide ('' when there is none)."""
+def _decisions(pb: Playbook, page: str, audience: Audience) -> str:
+    """The gates the guide's roles sign (as Accountable) and those they co-approve."""
+    roles = [r for r in audience.roles if r in pb.roles]
+    lines = []
+    for label, gates in (
+        ("You sign", gates_signed_by(pb, roles)),
+        ("You co-approve", gates_approved_by(pb, roles)),
+    ):
+        if gates:
+            lines.append(f"**{label}:** " + ", ".join(refs.gate(pb, page, g.id) for g in gates))
+    return "\n\n    ".join(lines)
+
+
+def render_audience_cards(
+    page: str, audiences: Sequence[Audience], pb: Playbook | None = None
+) -> str:
+    """Material grid cards, one per audience guide ('' when there is none): the guide's title,
+    its full description and, given the playbook, the gates its roles sign."""
     if not audiences:
         return ""
     cards = []
     for audience in audiences:
         body = f"\n\n    ---\n\n    {text(audience.description)}" if audience.description else ""
+        decisions = _decisions(pb, page, audience) if pb is not None else ""
+        if decisions:
+            body += f"\n\n    {decisions}"
         cards.append(
             f"-   **[{text(audience.title)}]({links.md_href(audience.src_uri, page)})**{body}\n"
         )
@@ -156,14 +194,72 @@ def _stats(pb: Playbook, page: str, available: Collection[str]) -> str:
     return '<div class="playbook-stats">\n' + "\n".join(items) + "\n</div>\n\n"
 
 
+#: The hand-written page on business outcomes and KPIs.
+OUTCOMES = "leadership/outcomes.md"
+
 #: Sections listed under "Find your way", with what each one answers.
 SECTIONS = (
+    (OUTCOMES, "Business outcomes", "the KPIs the programme reports against, with targets"),
     (links.ROLES, "People", "who does what: roles, the RACI matrix and its roll-up"),
     (links.PROCESS, "Process", "the lifecycle phase by phase, with every task and its RACI"),
     (links.USE_CASES, "Use cases", "deep dives from business problem to monitoring"),
     (links.TOOLS, "Technology", "the tool stack, the reference architecture and gaps"),
     (links.GATES, "Governance", "stage gates, controls and regulatory traceability"),
 )
+
+#: Use-case statuses in the order the portfolio line lists them.
+_STATUS_ORDER = ("production", "validation", "development", "proposed", "retired")
+
+
+def _lead(pb: Playbook) -> str:
+    """Three lines: what the playbook is, what it holds, and how to start."""
+    what = first_sentence(pb.meta.summary, limit=400)
+    holds = (
+        f"{plural(len(pb.phases), 'phase')} from intake to retirement, "
+        f"{plural(count(pb, 'tasks'), 'task')} each with one Accountable role, and "
+        f"{plural(len(pb.gates), 'stage gate')} that decide when a model moves on."
+    )
+    start = "Start with the guide for your job: it lists the decisions that are yours."
+    return (
+        '<div class="pb-hero">\n'
+        f'<p class="pb-hero__lead">{html(what)}</p>\n'
+        f"<p>{html(holds)}</p>\n"
+        f'<p class="pb-hero__meta">{html(start)} '
+        f"{html(pb.meta.organization)} · version {html(pb.meta.version)}</p>\n"
+        "</div>\n\n"
+    )
+
+
+def _link_if(label: str, target: str, page: str, available: Collection[str]) -> str:
+    return f"[{label}]({links.md_href(target, page)})" if target in available else label
+
+
+def _standing(pb: Playbook, page: str, available: Collection[str]) -> str:
+    """Where things stand: use cases by status, maturity gaps, and the outcomes page."""
+    lines = []
+    statuses = Counter(str(u.status) for u in pb.use_cases.values())
+    if statuses:
+        counts = ", ".join(f"{statuses[s]} in {s}" for s in _STATUS_ORDER if statuses[s])
+        label = _link_if(
+            plural(len(pb.use_cases), "use case").capitalize(), links.USE_CASES, page, available
+        )
+        lines.append(f"**{label}:** {counts}.")
+    if pb.capabilities:
+        below = [c for c in pb.capabilities.values() if c.current < c.target]
+        high = sum(1 for c in below if c.priority == "high")
+        label = _link_if("Capabilities", links.GAP_ANALYSIS, page, available)
+        lines.append(
+            f"**{label}:** {len(pb.capabilities) - len(below)} of "
+            f"{len(pb.capabilities)} at their target maturity; "
+            f"{plural(len(below), 'gap')} to close, {high} of them high priority."
+        )
+    if OUTCOMES in available:
+        lines.append(
+            f"**[Business outcomes and KPIs]({links.md_href(OUTCOMES, page)}):** what the "
+            "programme is measured on (speed, control and value), with baselines and "
+            "12-month targets."
+        )
+    return bullets(lines) + "\n" if lines else ""
 
 
 def render_home(
@@ -184,19 +280,21 @@ def render_home(
     """
     out = [
         f"# {text(pb.meta.title)}\n\n",
-        data_note(pb, "playbook.yaml"),
-        f'<p class="playbook-lead">{html(pb.meta.organization)} · '
-        f"version {html(pb.meta.version)}</p>\n\n",
-        markdown(pb.meta.summary).strip() + "\n\n",
-        _stats(pb, page, available),
-        render_portfolio(pb, page, available),
+        _lead(pb),
         CHAPTER_SLOT + "\n",
     ]
-    cards = render_audience_cards(page, audiences)
+    cards = render_audience_cards(page, audiences, pb)
     if cards:
-        out.append("## Start here { #start-here }\n\n")
-        out.append("Pick the guide written for your job; each one links into the details.\n\n")
+        out.append("## Your decisions, by role { #start-here }\n\n")
+        out.append(
+            "Each guide says which decisions are yours, what evidence to ask for before you "
+            "make them, and what to read first.\n\n"
+        )
         out.append(cards)
+    out.append("## Where things stand { #where-things-stand }\n\n")
+    out.append(_stats(pb, page, available))
+    out.append(_standing(pb, page, available))
+    out.append(render_portfolio(pb, page, available))
     if diagram:
         out.append("## The lifecycle { #lifecycle }\n\n")
         out.append(diagram.strip() + "\n\n")
@@ -205,4 +303,7 @@ def render_home(
         out.append("## Find your way { #find-your-way }\n\n")
         out.extend(f"- [{name}]({links.md_href(t, page)}): {what}.\n" for t, name, what in sections)
         out.append("\n")
+    out.append("## About this playbook { #about }\n\n")
+    out.append(markdown(pb.meta.summary).strip() + "\n\n")
+    out.append(data_note(pb, "playbook.yaml"))
     return "".join(out)

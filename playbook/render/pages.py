@@ -46,6 +46,7 @@ class Page:
         chapter: Source URI of a hand-written chapter to merge in, when the data names one.
         search: False to keep the page out of the search index (bulky matrices).
         wide: True to hide the table of contents, leaving the width to a wide table.
+        landing: True for the home page: neither navigation sidebar nor table of contents.
         owner: The role id that owns the page (see :func:`page_owner`).
         updated_from: Repository paths the page is made from (folders too): it is dated by the
             last commit among them and its chapter. Generated pages cross-reference every data
@@ -59,6 +60,7 @@ class Page:
     chapter: str | None = None
     search: bool = True
     wide: bool = False
+    landing: bool = False
     owner: str = ""
     updated_from: tuple[str, ...] = ("data",)
 
@@ -112,7 +114,8 @@ class Page:
     def _meta(self, *, owner: bool = True, chapter: str | None = None) -> list[str]:
         """Front matter lines for the page's settings, its owner and what it is made from."""
         lines = [] if self.search else ["search:", "  exclude: true"]
-        lines += ["hide:", "  - toc"] if self.wide else []
+        hidden = ["navigation", "toc"] if self.landing else ["toc"] if self.wide else []
+        lines += ["hide:", *(f"  - {name}" for name in hidden)] if hidden else []
         lines += [f"owner: {self.owner}"] if owner and self.owner else []
         sources = [*self.updated_from, *([f"docs/{chapter}"] if chapter else [])]
         return [*lines, f"updated_from: {json.dumps(sources)}"]
@@ -349,7 +352,8 @@ def generated_pages(
         audiences_from_docs(docs),
         available,
     )
-    return [page_from(pb, links.HOME, home, "playbook.yaml"), *pages]
+    landing = replace(page_from(pb, links.HOME, home, "playbook.yaml"), landing=True)
+    return [landing, *pages]
 
 
 # --------------------------------------------------------------------------------------------

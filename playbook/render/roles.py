@@ -18,6 +18,7 @@ from playbook.render.common import (
 from playbook.render.independence import rule_anchor
 from playbook.render.markdown import heading, markdown, table, text
 from playbook.render.raci import count_letters, letter_badge
+from playbook.render.signoff import accountable_for
 
 if TYPE_CHECKING:
     from playbook.data.model import Playbook, Role
@@ -76,6 +77,7 @@ def render_role_page(pb: Playbook, page: str, role_id: str) -> str:
         data_note(
             pb, "roles.yaml", "lifecycle", "gates.yaml", "tools.yaml", *_use_case_files(pb, role)
         ),
+        accountable_for(pb, page, role.id),
         f"**Team:** {text(role.team)} · **Line of defence:** {role.line_of_defence} "
         f"({text(LINES_OF_DEFENCE[role.line_of_defence])})\n\n",
         markdown(role.description).strip() + "\n\n",

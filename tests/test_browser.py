@@ -211,6 +211,24 @@ def test_search_finds_a_tool_by_name(tab: Tab, playbook: Playbook) -> None:
     assert target in search(tab, "Great Expectations", target)
 
 
+def test_search_for_a_role_word_lists_the_role_page(tab: Tab, playbook: Playbook) -> None:
+    # The role is named "Model risk management - independent validation"; "model validator"
+    # must still find it (role pages carry their role words as search keywords).
+    assert "validator" not in playbook.roles["model_validator"].name.lower()
+
+    assert ROLE in search(tab, "model validator", ROLE)
+
+
+def test_search_index_holds_no_maintainer_notes(tab: Tab) -> None:
+    tab.open(HOME)
+    index = tab.page.request.get(urljoin(tab.base, "search/search_index.json")).json()
+    assert len(index["docs"]) > 100
+    for doc in index["docs"]:
+        text = doc["title"] + " " + doc["text"]
+        assert "Generated from data" not in text, doc["location"]
+        assert "this page's data" not in text, doc["location"]
+
+
 def test_search_finds_a_task_by_name(tab: Tab, playbook: Playbook) -> None:
     phase, _, task = playbook.task_index()["deploy_shadow_endpoint"]
 
@@ -301,11 +319,153 @@ def test_pages_and_instant_navigation_log_no_errors(tab: Tab) -> None:
     assert not tab.problems, tab.problems
 
 
+def test_no_checklist_renders_as_literal_brackets(tab: Tab) -> None:
+    boxes = 0
+    for guide in ("leader", "validator", "data-scientist", "engineer"):
+        tab.open(f"audiences/{guide}/")
+        article = tab.page.locator("article").inner_text()
+        assert "[ ]" not in article, guide
+        assert "[x]" not in article, guide
+        boxes += tab.page.locator("article li.task-list-item input[type=checkbox]").count()
+    assert boxes >= 40
+
+
+# --------------------------------------------------------------------------------------------
+# Layout: diagrams that fit and read at desktop width, no sideways panning on a phone
+# --------------------------------------------------------------------------------------------
+
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+#: Smallest diagram text, in CSS pixels as rendered, that a reader can read at desktop width.
+MIN_TEXT_PX = 11
+
+#: Every visible diagram: its width, its column's width, whether its box scrolls, and the
+#: rendered size of its smallest text (font size times the SVG's on-screen scale).
+MEASURE_DIAGRAMS = """() => Array.from(document.querySelectorAll('article svg.playbook-diagram'))
+  .filter(svg => svg.getBoundingClientRect().width > 0)
+  .map(svg => {
+    const box = svg.closest('div.playbook-diagram');
+    const column = document.querySelector('article').getBoundingClientRect().width;
+    const sizes = Array.from(svg.querySelectorAll('text')).map(
+      t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+    return {
+      caption: box.querySelector('.playbook-diagram__caption').textContent.slice(0, 60),
+      width: svg.getBoundingClientRect().width,
+      column: column,
+      scrolls: box.scrollWidth > box.clientWidth + 1,
+      smallest: Math.min(...sizes),
+    };
+  })"""
+
+
+def diagram_pages(playbook: Playbook) -> list[str]:
+    """Every page with a diagram: home, process, architecture, gates and each use case."""
+    cases = [f"use-cases/{u}/" for u in playbook.use_cases]
+    return [HOME, "process/", ARCHITECTURE, GATES, *cases]
+
+
+def test_every_diagram_fits_its_column_and_reads_at_desktop_width(
+    browser: Browser, site_url: str, playbook: Playbook
+) -> None:
+    context, tab = new_tab(browser, site_url)
+    try:
+        tab.page.set_viewport_size(DESKTOP)
+        measured = []
+        for path in diagram_pages(playbook):
+            tab.open(path)
+            measured += [(path, d) for d in tab.page.evaluate(MEASURE_DIAGRAMS)]
+    finally:
+        context.close()
+    assert len(measured) >= 3 + len(playbook.use_cases)
+    for path, d in measured:
+        where = f"{path or 'home'}: {d['caption']}"
+        assert d["width"] <= d["column"] + 0.5, where
+        assert not d["scrolls"], where
+        assert d["smallest"] >= MIN_TEXT_PX, f"{where}: text at {d['smallest']:.1f} px"
+
+
+PHONE_PAGES = (
+    HOME,
+    "technology/gap-analysis/",
+    RACI,
+    "people/raci-rollup/",
+    ARCHITECTURE,
+    USE_CASE,
+    GATES,
+    "governance/controls/",
+    "governance/traceability/",
+    ROLE,
+    PHASE,
+    "technology/tools/",
+    "technology/overlay/",
+    "technology/tool-evaluation/",
+)
+
+
+def test_no_page_pans_sideways_on_a_phone(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(base_url=site_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    wide = {}
+    try:
+        page = context.new_page()
+        for path in PHONE_PAGES:
+            response = page.goto(urljoin(site_url, path), wait_until="load")
+            assert response is not None, path
+            assert response.ok, path
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                wide[path or "home"] = width
+    finally:
+        context.close()
+    assert not wide, f"pages wider than {PHONE['width']} px: {wide}"
+
+
+def test_phone_shows_the_one_column_lifecycle(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(base_url=site_url, viewport=PHONE, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(site_url, wait_until="load")
+        expect(page.locator(".playbook-diagram.pb-screens-narrow")).to_be_visible()
+        expect(page.locator(".playbook-diagram.pb-screens-wide")).to_be_hidden()
+        width = page.locator(".pb-screens-narrow svg").evaluate(
+            "svg => svg.getBoundingClientRect().width"
+        )
+        assert width <= PHONE["width"]
+    finally:
+        context.close()
+
+
+def test_a_diagram_opens_full_screen_and_zooms(tab: Tab) -> None:
+    tab.open(ARCHITECTURE)
+    opener = tab.page.locator(".pb-viewer__open").first
+    opener.click()
+    dialog = tab.page.locator("dialog.pb-viewer")
+    expect(dialog).to_be_visible()
+    svg = dialog.locator("svg")
+    expect(svg).to_have_count(1)
+    before = svg.evaluate("svg => svg.getBoundingClientRect().width")
+
+    dialog.get_by_role("button", name="Zoom in").click()
+    after = svg.evaluate("svg => svg.getBoundingClientRect().width")
+    assert after > before * 1.2
+
+    tab.page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+
+
 # --------------------------------------------------------------------------------------------
 # Accessibility
 # --------------------------------------------------------------------------------------------
 
-AXE_PAGES = (HOME, RACI, ROLE, USE_CASE, ARCHITECTURE)
+AXE_PAGES = (
+    HOME,
+    RACI,
+    ROLE,
+    USE_CASE,
+    ARCHITECTURE,
+    GATES,
+    "audiences/leader/",
+    "leadership/outcomes/",
+)
 SERIOUS = ("serious", "critical")
 
 

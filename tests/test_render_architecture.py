@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from playbook.data.loader import load_uncached
 from playbook.render.architecture import render_architecture
-from playbook.render.dot import to_dot_architecture
+from playbook.render.dot import to_dot_environment, to_dot_environments
 from tests.helpers import SCRIPT, VALID, copy_data, playbook_of, rewrite
 
 if TYPE_CHECKING:
@@ -26,10 +26,14 @@ def _stub(seen: list[str]) -> Callable[[str], str]:
     return svg
 
 
-def test_page_embeds_the_architecture_diagram(pb: Playbook) -> None:
+def test_page_embeds_an_overview_and_one_diagram_per_environment(pb: Playbook) -> None:
     seen: list[str] = []
     page = render_architecture(pb, PAGE, _stub(seen))
-    assert seen == [to_dot_architecture(pb, PAGE)]
+    assert seen == [
+        to_dot_environments(pb, PAGE),
+        to_dot_environment(pb, PAGE, "dev"),
+        to_dot_environment(pb, PAGE, "prod"),
+    ]
     assert page.startswith(
         '# Reference architecture\n\n<p class="pb-data-source" data-search-exclude>'
     )

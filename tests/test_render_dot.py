@@ -15,7 +15,8 @@ from playbook.render import svg as svg_module
 from playbook.render.dot import (
     _pipeline_sequence,
     quote,
-    to_dot_architecture,
+    to_dot_environment,
+    to_dot_environments,
     to_dot_lifecycle,
     to_dot_use_case_pipeline,
 )
@@ -41,8 +42,10 @@ NODE = re.compile(r'^\s*("(?:[^"\\]|\\.)*")\s\[(.*)\];$', re.MULTILINE)
 def _diagrams(pb: Playbook) -> dict[str, str]:
     dots = {
         "lifecycle": to_dot_lifecycle(pb, "process/index.md"),
-        "architecture": to_dot_architecture(pb, "technology/architecture.md"),
+        "environments": to_dot_environments(pb, "technology/architecture.md"),
     }
+    for env_id in pb.environments:
+        dots[f"environment:{env_id}"] = to_dot_environment(pb, "technology/architecture.md", env_id)
     for uc in pb.use_cases.values():
         dots[f"pipeline:{uc.id}"] = to_dot_use_case_pipeline(pb, uc, f"use-cases/{uc.id}.md")
     return dots
@@ -134,17 +137,38 @@ def test_pipeline_gate_edges_stay_outside_phase_clusters(pb: Playbook) -> None:
     assert "gate:" not in cluster
 
 
-def test_architecture_clusters_components_and_styles_flows(pb: Playbook) -> None:
-    dot = to_dot_architecture(pb, "technology/architecture.md")
-    assert 'subgraph "cluster_dev"' in dot
-    assert 'subgraph "cluster_prod"' in dot
+def test_environment_diagram_draws_its_components_and_ends_other_flows_at_a_dashed_node(
+    pb: Playbook,
+) -> None:
+    dot = to_dot_environment(pb, "technology/architecture.md", "dev")
     nodes = _nodes(dot)
     assert _attr(nodes['"component:registry"'], "URL") == "./#registry"
+    assert '"component:endpoint"' not in nodes  # in prod: drawn as the prod node
+    ghost = nodes['"environment:to:prod"']
+    assert _attr(ghost, "URL") == "./#environment-prod"
+    assert "dashed" in (_attr(ghost, "style") or "")
     edge = next(line for line in dot.splitlines() if "->" in line)
+    assert edge.lstrip().startswith('"component:registry" -> "environment:to:prod"')
     assert 'style="bold"' in edge
     assert 'URL="../../governance/gates/#validation_gate"' in edge
     assert "Validation approval" in edge  # labelled with its gate
     assert "pb-edge--promotion" in edge
+    # Names only: the tools are in the tooltip and the component's section, not the box.
+    assert "POINT-SIZE" not in dot
+    assert "rank=sink" in dot
+
+
+def test_environments_overview_has_one_arrow_per_direction_labelled_with_gates(
+    pb: Playbook,
+) -> None:
+    dot = to_dot_environments(pb, "technology/architecture.md")
+    nodes = _nodes(dot)
+    assert set(nodes) == {'"environment:dev"', '"environment:prod"'}
+    assert _attr(nodes['"environment:dev"'], "URL") == "./#environment-dev"
+    edges = [line for line in dot.splitlines() if "->" in line]
+    assert len(edges) == 1
+    assert "Validation approval" in edges[0]
+    assert "pb-edge--promotion" in edges[0]
 
 
 def test_labels_escape_html_and_dot_syntax(tmp_path: Path) -> None:
@@ -156,7 +180,7 @@ def test_labels_escape_html_and_dot_syntax(tmp_path: Path) -> None:
     )
     pb = load_uncached(data).playbook
     assert pb is not None
-    dot = to_dot_architecture(pb, "technology/architecture.md")
+    dot = to_dot_environment(pb, "technology/architecture.md", "dev")
     assert "&lt;b&gt;&#34;Reg&#34; &amp; \\N&lt;/b&gt;" in dot
     svg = render_svg(dot, tmp_path / "cache")
     assert "<b>" not in svg
@@ -265,10 +289,10 @@ def test_graphviz_pure_renders_the_same_links(
 ) -> None:
     pure = _graphviz_pure()
     monkeypatch.setattr(svg_module, "find_engine", lambda: pure)
-    dot = to_dot_architecture(pb, "technology/architecture.md")
+    dot = to_dot_environment(pb, "technology/architecture.md", "dev")
     svg = render_svg(dot, tmp_path)
     assert svg.count('<a xlink:href="./#registry">') == 1
-    assert svg.count('<a xlink:href="./#endpoint">') == 1
+    assert svg.count('<a xlink:href="./#environment-prod">') == 1
     assert "graphviz" not in svg.lower()
 
 
@@ -278,7 +302,7 @@ def test_invalid_dot_raises_a_diagram_error(tmp_path: Path) -> None:
 
 
 def test_diagram_html_is_one_markdown_safe_block(pb: Playbook, tmp_path: Path) -> None:
-    svg = render_svg(to_dot_architecture(pb, "technology/architecture.md"), tmp_path)
+    svg = render_svg(to_dot_environments(pb, "technology/architecture.md"), tmp_path)
     block = diagram_html(svg, 'The "architecture" <diagram>')
     assert block.startswith('<div class="playbook-diagram">\n<svg ')
     assert block.rstrip().endswith("</div>")

@@ -6,7 +6,12 @@ from typing import TYPE_CHECKING
 
 from playbook.render import refs
 from playbook.render.common import data_note, plural
-from playbook.render.dot import ENVIRONMENT_ORDER, environment_anchor, to_dot_architecture
+from playbook.render.dot import (
+    environment_anchor,
+    environment_ids,
+    to_dot_environment,
+    to_dot_environments,
+)
 from playbook.render.markdown import bullets, heading, markdown, table, text
 from playbook.render.svg import diagram_html
 
@@ -23,11 +28,6 @@ FLOW_KINDS: dict[str, tuple[str, str]] = {
     "feedback": ("dotted green line", "outcomes or triggers flow back for the next cycle"),
     "rollback": ("dashed red line", "the previous known-good version is restored"),
 }
-
-
-def _environments(pb: Playbook) -> list[str]:
-    order = [e for e in ENVIRONMENT_ORDER if e in pb.environments]
-    return order + [e for e in pb.environments if e not in order]
 
 
 def _component_name(pb: Playbook, component_id: str) -> str:
@@ -129,11 +129,12 @@ def render_architecture(pb: Playbook, page: str, svg: Callable[[str], str]) -> s
     Returns:
         Markdown. Environments are anchored ``environment-<id>``, components by their id.
     """
-    envs = _environments(pb)
+    envs = environment_ids(pb)
     caption = (
         f"The reference architecture: {plural(len(pb.components), 'component')} in "
-        f"{plural(len(envs), 'environment')} and the {plural(len(pb.flows), 'flow')} between "
-        "them. Select a component, an environment or a gate label to open it."
+        f"{plural(len(envs), 'environment')}, and the stage gates on the "
+        f"{plural(len(pb.flows), 'flow')} between them. Select an environment for its "
+        "components, or an arrow's gate."
     )
     legend = table(
         ["Flow kind", "Drawn as", "Meaning"],
@@ -145,7 +146,7 @@ def render_architecture(pb: Playbook, page: str, svg: Callable[[str], str]) -> s
         "How models move from development to production: segmented environments, the "
         "components in each, and the flows between them. Every promotion between environments "
         "passes a stage gate.\n\n",
-        diagram_html(svg(to_dot_architecture(pb, page)), caption),
+        diagram_html(svg(to_dot_environments(pb, page)), caption),
         legend,
         "\n## Environments and segmentation { #environments }\n\n",
         table(
@@ -171,6 +172,12 @@ def render_architecture(pb: Playbook, page: str, svg: Callable[[str], str]) -> s
         members = [c for c in pb.components.values() if c.environment == env_id]
         if not members:
             out.append("No component runs in this environment.\n\n")
+        else:
+            env_caption = (
+                f"{env.name}: {plural(len(members), 'component')} and their flows; dashed "
+                "boxes are other environments. Select a component to read about it."
+            )
+            out.append(diagram_html(svg(to_dot_environment(pb, page, env_id)), env_caption))
         out.extend(_component(pb, page, comp) for comp in members)
     out += [
         "## Flows { #flows }\n\n",

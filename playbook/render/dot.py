@@ -115,6 +115,7 @@ def _label(
     bold: bool = False,
     width: int = 22,
     detail_width: int | None = None,
+    detail_size: int = 9,
 ) -> HtmlLabel:
     """An HTML-like label: the wrapped title, then an optional smaller second line."""
     lines = "<BR/>".join(escape(line) for line in _wrap(title, width))
@@ -122,7 +123,7 @@ def _label(
         lines = f"<B>{lines}</B>"
     if detail:
         small = "<BR/>".join(escape(line) for line in _wrap(detail, detail_width or width + 6))
-        lines += f'<BR/><FONT POINT-SIZE="9">{small}</FONT>'
+        lines += f'<BR/><FONT POINT-SIZE="{detail_size}">{small}</FONT>'
     return HtmlLabel(lines)
 
 
@@ -187,8 +188,49 @@ def _names(pb: Playbook, tool_ids: Iterable[str], *, short: bool = True) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+#: Phase columns per row of the lifecycle diagram.
+LIFECYCLE_PER_ROW = 3
+
+
+def to_dot_lifecycle_compact(pb: Playbook, page: str) -> str:
+    """The lifecycle for a phone: one column of phases, each with its sub-phase and task counts.
+
+    Returns:
+        DOT text. Phase nodes link to the phase page.
+    """
+    dot = _Dot(
+        f"{pb.meta.title}: the ML lifecycle",
+        {"rankdir": "TB", "nodesep": "0.2", "ranksep": "0.18"},
+    )
+    heads = []
+    for phase in pb.phases:
+        n_tasks = sum(len(sub.tasks) for sub in phase.sub_phases.values())
+        head = _node_id("phase", phase.id)
+        dot.node(
+            head,
+            label=_label(
+                f"{phase.order}. {phase.name}",
+                f"{len(phase.sub_phases)} sub-phases · {n_tasks} tasks",
+                bold=True,
+                width=26,
+                detail_width=34,
+                detail_size=11,
+            ),
+            URL=links.href(links.phase_page(phase.id), page),
+            tooltip=f"{phase.name}: {plain(phase.summary)}",
+            fillcolor=PHASE_FILL,
+            fontsize="13",
+            width="2.9",
+            **{"class": "pb-node pb-node--phase"},
+        )
+        heads.append(head)
+    for upper, lower in itertools.pairwise(heads):
+        dot.edge(upper, lower, color=NODE_LINE, penwidth="1.4")
+    return dot.source()
+
+
 def to_dot_lifecycle(pb: Playbook, page: str) -> str:
-    """The lifecycle left to right in two rows of phase columns, sub-phases under each phase.
+    """The lifecycle left to right in rows of phase columns, sub-phases under each phase.
 
     Args:
         pb: The playbook.
@@ -201,8 +243,9 @@ def to_dot_lifecycle(pb: Playbook, page: str) -> str:
         f"{pb.meta.title}: the ML lifecycle",
         {"rankdir": "TB", "nodesep": "0.22", "ranksep": "0.16", "newrank": "true"},
     )
-    # Two rows (above four phases) keep the diagram narrow enough to read in a content column.
-    per_row = max(1, (len(pb.phases) + 1) // 2 if len(pb.phases) > 4 else len(pb.phases))
+    # Rows of three phase columns keep the diagram narrow enough to read in a content column
+    # (text at 11 px or more at 1440 px; phones get to_dot_lifecycle_compact instead).
+    per_row = max(1, min(LIFECYCLE_PER_ROW, len(pb.phases)))
     heads: list[str] = []
     bottoms: list[str] = []
     for phase in pb.phases:
@@ -423,70 +466,118 @@ def _flow_tooltip(pb: Playbook, flow: Flow) -> str:
     return text
 
 
-def _constrains(pb: Playbook, flow: Flow, rank: Mapping[str, int]) -> bool:
-    """Whether a flow shapes the layout: only flows that go forward (dev -> staging -> prod).
+# --------------------------------------------------------------------------------------------
+# Architecture, readable at column width: an overview of environments, one diagram per
+# environment
+# --------------------------------------------------------------------------------------------
 
-    Flows back to an earlier environment (retraining triggers, labels, credentials issued from
-    prod) are drawn without pulling components out of their environment's place.
-    """
-    source = rank.get(pb.components[flow.source].environment, 0)
-    target = rank.get(pb.components[flow.target].environment, 0)
-    return target >= source
+#: Readable sizes for the column-width diagrams (points; 1 pt renders as 1.33 px unscaled).
+_READABLE = {"fontsize": "12"}
+GHOST_FILL = "#ffffff"
 
 
-def to_dot_architecture(pb: Playbook, page: str) -> str:
-    """The reference architecture: environments as clusters, components as nodes, flows as edges.
+def environment_ids(pb: Playbook) -> list[str]:
+    """Environment ids: dev, staging and prod first, in that order, then any others."""
+    envs = [e for e in ENVIRONMENT_ORDER if e in pb.environments]
+    return envs + [e for e in pb.environments if e not in envs]
 
-    Args:
-        pb: The playbook.
-        page: Source URI of the page the diagram is drawn on.
 
-    Returns:
-        DOT text. Components link to their anchor on ``technology/architecture.md``; flows are
-        styled by kind, and gated flows are labelled with the gate and link to it.
+def to_dot_environments(pb: Playbook, page: str) -> str:
+    """The architecture at a glance: one node per environment, one arrow per direction.
+
+    An arrow stands for every flow between two environments; it is labelled with the stage
+    gates that guard them (else the number of flows) and styled as the strongest kind among
+    them (promotion, deployment, rollback, feedback, data).
     """
     dot = _Dot(
-        f"{pb.meta.title}: reference architecture",
-        {"rankdir": "TB", "nodesep": "0.18", "ranksep": "0.32"},
+        f"{pb.meta.title}: environments and the gates between them",
+        {"rankdir": "TB", "nodesep": "0.6", "ranksep": "0.5", **_READABLE},
     )
-    envs = [e for e in ENVIRONMENT_ORDER if e in pb.environments]
-    envs += [e for e in pb.environments if e not in envs]
-    flows = [
-        f for f in pb.flows.values() if f.source in pb.components and f.target in pb.components
-    ]
+    envs = environment_ids(pb)
     rank = {env_id: i for i, env_id in enumerate(envs)}
     for env_id in envs:
         env = pb.environments[env_id]
         members = [c for c in pb.components.values() if c.environment == env_id]
-        if not members:
-            continue
-        dot.open(
-            f"cluster_{env_id}",
-            label=env.name,
-            labeljust="l",
-            style="rounded",
-            color=CLUSTER_LINE,
-            fontcolor=MUTED,
-            fontsize="13",
-            penwidth="1.2",
-            margin="12",
+        dot.node(
+            quote(f"environment:{env_id}"),
+            label=_label(env.name, f"{len(members)} components", bold=True, width=14),
             URL=links.href(links.ARCHITECTURE, page, environment_anchor(env_id)),
             tooltip=f"{env.name}: {plain(env.description)}",
-            **{"class": "pb-cluster"},
+            fillcolor=PHASE_FILL,
+            fontsize="13",
+            margin="0.2,0.12",
+            **{"class": "pb-node pb-node--phase"},
         )
-        for comp in members:
-            dot.node(
-                _node_id("component", comp.id),
-                label=_label(
-                    comp.name, _names(pb, comp.tools), bold=True, width=18, detail_width=24
-                ),
-                URL=links.href(links.ARCHITECTURE, page, comp.id),
-                tooltip=f"{comp.name} ({_names(pb, comp.tools, short=False)}): "
-                f"{plain(comp.description)}",
-                **{"class": "pb-node"},
-            )
-        dot.close()
-    for flow in flows:
+    strength = ("promotion", "deployment", "rollback", "feedback", "data")
+    pairs: dict[tuple[str, str], list[Flow]] = {}
+    for flow in pb.flows.values():
+        source, target = pb.components.get(flow.source), pb.components.get(flow.target)
+        if source and target and source.environment != target.environment:
+            pairs.setdefault((source.environment, target.environment), []).append(flow)
+    for (source_env, target_env), flows in sorted(
+        pairs.items(), key=lambda item: (rank.get(item[0][0], 0), rank.get(item[0][1], 0))
+    ):
+        kind = min((f.kind for f in flows), key=lambda k: strength.index(k) if k in strength else 9)
+        color, style, width = FLOW_STYLES[kind]
+        gates = list(dict.fromkeys(f.gate for f in flows if f.gate and f.gate in pb.gates))
+        label = (
+            "\n".join(pb.gates[g].name for g in gates)
+            if gates
+            else f"{len(flows)} flow{'s' if len(flows) != 1 else ''}"
+        )
+        dot.edge(
+            quote(f"environment:{source_env}"),
+            quote(f"environment:{target_env}"),
+            label=_label(label.replace("\n", "; "), width=22),
+            color=color,
+            style=style,
+            penwidth=str(width),
+            fontsize="11",
+            fontcolor=TEXT,
+            constraint=None if rank.get(target_env, 0) >= rank.get(source_env, 0) else "false",
+            tooltip="; ".join(_flow_tooltip(pb, f) for f in flows)[:400],
+            **{"class": f"pb-edge pb-edge--{kind}"},
+        )
+    return dot.source()
+
+
+def to_dot_environment(pb: Playbook, page: str, env_id: str) -> str:
+    """One environment: its components (names only) and their flows, top to bottom.
+
+    Flows to and from other environments end at one small node per other environment, which
+    links to that environment's section, so the diagram stays as narrow as its own content.
+    """
+    env = pb.environments[env_id]
+    dot = _Dot(
+        f"{pb.meta.title}: {env.name}",
+        {"rankdir": "TB", "nodesep": "0.25", "ranksep": "0.35", **_READABLE},
+    )
+    members = [c for c in pb.components.values() if c.environment == env_id]
+    inside = {c.id for c in members}
+    for comp in members:
+        dot.node(
+            _node_id("component", comp.id),
+            label=_label(comp.name, bold=True, width=18),
+            URL=links.href(links.ARCHITECTURE, page, comp.id),
+            tooltip=f"{comp.name} ({_names(pb, comp.tools, short=False)}): "
+            f"{plain(comp.description)}",
+            fontsize="12",
+            **{"class": "pb-node"},
+        )
+    # Other environments appear as small dashed nodes: "from" ones on top, "to" ones below.
+    ghosts: dict[tuple[str, str], str] = {}
+    for flow in pb.flows.values():
+        source, target = pb.components.get(flow.source), pb.components.get(flow.target)
+        if source is None or target is None or not ({flow.source, flow.target} & inside):
+            continue
+        ends = []
+        for comp, side in ((source, "from"), (target, "to")):
+            if comp.id in inside:
+                ends.append(_node_id("component", comp.id))
+                continue
+            ghost = quote(f"environment:{side}:{comp.environment}")
+            ghosts[(side, comp.environment)] = ghost
+            ends.append(ghost)
         color, style, width = FLOW_STYLES[flow.kind]
         gate = pb.gates.get(flow.gate) if flow.gate else None
         attrs: dict[str, str | None] = {
@@ -495,12 +586,32 @@ def to_dot_architecture(pb: Playbook, page: str) -> str:
             "penwidth": str(width),
             "tooltip": _flow_tooltip(pb, flow),
             "class": f"pb-edge pb-edge--{flow.kind}",
-            "constraint": None if _constrains(pb, flow, rank) else "false",
         }
         if gate is not None:
             attrs["URL"] = links.href(links.GATES, page, gate.id)
             if flow.kind == "promotion":
-                attrs["label"] = _label(gate.name, width=18)
+                attrs["label"] = _label(gate.name, width=16)
                 attrs["fontcolor"] = TEXT
-        dot.edge(_node_id("component", flow.source), _node_id("component", flow.target), **attrs)
+                attrs["fontsize"] = "11"
+        dot.edge(ends[0], ends[1], **attrs)
+    for side in ("from", "to"):
+        placed = []
+        for (ghost_side, other), ghost in ghosts.items():
+            if ghost_side != side:
+                continue
+            name = pb.environments[other].name if other in pb.environments else other
+            dot.node(
+                ghost,
+                label=_label(f"{side.capitalize()} {name}", width=22),
+                URL=links.href(links.ARCHITECTURE, page, environment_anchor(other)),
+                tooltip=f"Flows {side} {name}",
+                style="rounded,dashed,filled",
+                fillcolor=GHOST_FILL,
+                fontcolor=MUTED,
+                fontsize="11",
+                **{"class": "pb-node pb-node--ghost"},
+            )
+            placed.append(ghost)
+        if placed:
+            dot.raw(f"{{ rank={'source' if side == 'from' else 'sink'}; {'; '.join(placed)}; }}")
     return dot.source()

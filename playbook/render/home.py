@@ -12,7 +12,7 @@ import yaml
 from playbook.data import kinds
 from playbook.render import links, refs
 from playbook.render.common import CHAPTER_SLOT, data_note, plural
-from playbook.render.dot import to_dot_lifecycle
+from playbook.render.dot import to_dot_lifecycle, to_dot_lifecycle_compact
 from playbook.render.inventory import render_portfolio
 from playbook.render.markdown import bullets, html, markdown, plain_text, text
 from playbook.render.signoff import gates_approved_by, gates_signed_by
@@ -51,12 +51,19 @@ def count(pb: Playbook, kind: str) -> int:
 
 
 def lifecycle_diagram(pb: Playbook, page: str, svg: Callable[[str], str]) -> str:
-    """The lifecycle diagram as an inline SVG block; nodes link to phases and sub-phases."""
+    """The lifecycle diagram as inline SVG blocks; nodes link to phases and sub-phases.
+
+    Two drawings: phase columns with their sub-phases for wide screens, and one column of
+    phases for phones (the stylesheet shows one of them).
+    """
     caption = (
         f"The {len(pb.phases)} lifecycle phases and their sub-phases. "
         "Select a phase or a sub-phase to open it."
     )
-    return diagram_html(svg(to_dot_lifecycle(pb, page)), caption)
+    compact = f"The {len(pb.phases)} lifecycle phases, in order. Select a phase to open it."
+    return diagram_html(svg(to_dot_lifecycle(pb, page)), caption, screens="wide") + diagram_html(
+        svg(to_dot_lifecycle_compact(pb, page)), compact, screens="narrow"
+    )
 
 
 # --------------------------------------------------------------------------------------------

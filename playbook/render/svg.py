@@ -253,12 +253,14 @@ MIN_SCALE_FROM_PX = 640
 _WIDTH = re.compile(r'<svg [^>]*?width="([\d.]+)pt"')
 
 
-def diagram_html(svg: str, caption: str) -> str:
+def diagram_html(svg: str, caption: str, *, screens: str = "") -> str:
     """Wrap an inline SVG for a Markdown page: one block, no blank lines, with a caption.
 
     Args:
         svg: The cleaned SVG from :func:`render_svg`.
         caption: Plain text shown under the diagram and used as its accessible name.
+        screens: ``wide`` or ``narrow`` for a drawing shown only on wide screens or only on
+            phones (a pair of drawings of one thing); '' for every screen.
 
     Returns:
         ``<div class="playbook-diagram">...</div>`` followed by a blank line. A
@@ -282,7 +284,8 @@ def diagram_html(svg: str, caption: str) -> str:
     # a large playbook's diagrams would add half a megabyte of noise.
     svg = svg.replace("<svg ", "<svg data-search-exclude ", 1)
     inner = "\n".join(line for line in svg.strip().splitlines() if line.strip())
+    only = f" pb-screens-{screens}" if screens else ""
     return (
-        f'<div class="playbook-diagram"{scrolls}>\n{inner}\n'
+        f'<div class="playbook-diagram{only}"{scrolls}>\n{inner}\n'
         f'<p class="playbook-diagram__caption">{label}</p>\n</div>\n\n'
     )

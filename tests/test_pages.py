@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+import yaml
 
 from playbook.data.model import Playbook
 from playbook.render.common import CHAPTER_SLOT
@@ -205,3 +206,10 @@ def test_data_dir_is_relative_to_the_config_file() -> None:
     assert data_dir("/p/mkdocs.yml", {}) == Path("/p/data")
     assert data_dir("/p/mkdocs.yml", {"playbook_data": "/abs/fixture"}) == Path("/abs/fixture")
     assert data_dir("/p/mkdocs.yml", {"playbook_data": "other"}) == Path("/p/other")
+
+
+def test_role_aliases_become_search_tags_escaped() -> None:
+    page = Page("people/roles/x.md", "X", "# X\n", keywords=("model validator", '<b>"MRM"'))
+    front, _ = split_front_matter(page.compose())
+    assert yaml.safe_load(front)["tags"] == ["model validator", "&lt;b&gt;&#34;MRM&#34;"]
+    assert "tags" not in Page("a.md", "A", "# A\n", search=False, keywords=("x",)).compose()

@@ -89,3 +89,15 @@ def test_role_page_names_its_data_files(pb: Playbook) -> None:
             f'<a href="{base}/edit/main/{file}"><code>{file}</code>' in note
             or f'<a href="{base}/tree/main/{folder}"><code>{folder}/</code>' in note
         ), file
+
+
+def test_role_page_lists_the_other_names_of_the_role(pb: Playbook) -> None:
+    roles = dict(pb.roles)
+    roles["model_validator"] = roles["model_validator"].model_copy(
+        update={"aliases": ["model validator", "MRM <b>"]}
+    )
+    md = render_role_page(
+        pb.model_copy(update={"roles": roles}), page_of("model_validator"), "model_validator"
+    )
+    assert "**Also called:** model validator, MRM &lt;b&gt;\n" in md
+    assert "Also called" not in render_role_page(pb, page_of("ml_engineer"), "ml_engineer")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from playbook.data.model import Playbook
 from playbook.render.signoff import (
     accountable_for,
+    gate_flow_diagram,
     gate_signers,
     gates_approved_by,
     gates_signed_by,
@@ -38,3 +39,20 @@ def test_role_page_line_lists_signed_gates_and_task_count(pb: Playbook) -> None:
     assert "../../governance/gates.md#validation_gate" in line
     assert line.endswith(" and 1 lifecycle task.\n\n")
     assert "no gate and no task" in accountable_for(pb, page, "data_scientist")
+
+
+def test_gate_flow_names_each_gate_and_its_signer(pb: Playbook) -> None:
+    seen: list[str] = []
+
+    def svg(dot: str) -> str:
+        seen.append(dot)
+        return '<svg width="10pt" class="playbook-diagram" aria-label="x"><title>x</title></svg>'
+
+    block = gate_flow_diagram(pb, PAGE, svg)
+    assert block.startswith('<div class="playbook-diagram">')
+    assert "each with the role that signs it" in block
+    dot = seen[0]
+    assert '"gate:validation_gate"' in dot
+    assert "Signs: Model validator" in dot
+    assert 'URL="./#validation_gate"' in dot
+    assert 'class="pb-gate"' in dot

@@ -165,8 +165,23 @@ def test_every_page_offers_the_print_page_but_the_print_page_itself(built: Built
         button = re.search(r'<a href="([^"]+)"[^>]*class="[^"]*playbook-print', built.page(url))
         assert button is not None, url
         assert button.group(1) == target
-    assert "Print the whole playbook" in built.page("print_page/")  # the page exists...
-    assert "playbook-print" not in built.page("print_page/")  # ...without a button to itself
+    assert "<h1" in built.page("print_page/")  # the page exists...
+    assert 'md-icon playbook-print"' not in built.page("print_page/")  # ...without a link to itself
+    # Every page, the print page too, can print itself.
+    for url in ("", "people/roles/data_scientist/", "print_page/"):
+        assert 'onclick="window.print()" title="Print this page"' in built.page(url), url
+
+
+def test_print_page_carries_the_playbook_name_numbers_and_no_developer_pages(
+    built: Built,
+) -> None:
+    page = built.page("print_page/")
+    title = re.search(r"<title>([^<]*)</title>", page)
+    assert title is not None
+    assert title.group(1).startswith(built.playbook.meta.title)
+    assert "print-site-enumerate-headings" in page
+    assert 'id="reference-data-model"' not in page
+    assert "Data model reference" not in page
 
 
 def test_ids_are_unique_on_every_page_including_the_print_page(built: Built) -> None:

@@ -77,6 +77,8 @@ class PageSpec:
         edit: The ``Playbook.files`` key of the data file the edit button opens; None for the
             kind's own file (or the record's file), "" for none (an overview of many files).
         search: False keeps the page out of the search index.
+        keywords: The record attribute listing other words for the record (a role's
+            ``aliases``): search finds the page by them first.
         wide: True hides the table of contents.
         owner: The record attribute naming the role that owns a per-record page ("" for the
             owner the data file gives it).
@@ -87,6 +89,7 @@ class PageSpec:
     render: str
     edit: str | None = None
     search: bool = True
+    keywords: str = ""
     wide: bool = False
     owner: str = ""
     chapter: str = ""
@@ -184,7 +187,7 @@ KINDS: list[Kind] = [
             PageSpec(_PEOPLE, _PAGES + "roles_index"),
             PageSpec("people/raci.md", _PAGES + "raci_matrix"),
             PageSpec("people/raci-rollup.md", _PAGES + "raci_rollup", search=False, wide=True),
-            PageSpec("people/roles/{id}.md", _PAGES + "role_page", owner="id"),
+            PageSpec("people/roles/{id}.md", _PAGES + "role_page", owner="id", keywords="aliases"),
         ),
     ),
     Kind(

@@ -340,6 +340,11 @@ class Role(Keyed):
         description="1 = business and technology, 2 = risk and compliance, 3 = internal audit."
     )
     description: Markdown = Field(description="What the role does and decides." + MARKDOWN_NOTE)
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="Other names people use for the role ('model validator', 'MRM'): shown "
+        "on the role page, so searching for them finds it.",
+    )
 
 
 class RolesFile(Record):

@@ -615,3 +615,73 @@ def to_dot_environment(pb: Playbook, page: str, env_id: str) -> str:
         if placed:
             dot.raw(f"{{ rank={'source' if side == 'from' else 'sink'}; {'; '.join(placed)}; }}")
     return dot.source()
+
+
+# --------------------------------------------------------------------------------------------
+# Gate flow
+# --------------------------------------------------------------------------------------------
+
+#: Stages a model is "in production" from: gates leaving them form the second column.
+_LIVE_STAGES = frozenset({"production", "retired"})
+
+
+def to_dot_gate_flow(pb: Playbook, page: str, signers: Mapping[str, list[str]]) -> str:
+    """The stage gates in order, each with the role that signs it (its Accountable approver).
+
+    Two columns: the path to production, then the gates a live model passes (from production
+    on). Each gate links to its section on the gates page.
+
+    Args:
+        pb: The playbook.
+        page: Source URI of the page the diagram is drawn on.
+        signers: Gate id to the role ids Accountable for it
+            (:func:`playbook.render.signoff.gate_signers`).
+    """
+    dot = _Dot(
+        f"{pb.meta.title}: stage gates and who signs them",
+        {"rankdir": "TB", "nodesep": "0.5", "ranksep": "0.22", "newrank": "true"},
+    )
+    columns: dict[bool, list[str]] = {False: [], True: []}
+    for gate in pb.gates.values():
+        names = [pb.roles[r].name if r in pb.roles else r for r in signers.get(gate.id, [])]
+        stages = f"{gate.from_stage} → {gate.to_stage}".replace("_", " ")
+        node = _node_id("gate", gate.id)
+        dot.node(
+            node,
+            label=_label(
+                gate.name,
+                f"Signs: {', '.join(names) or 'nobody'}",
+                bold=True,
+                width=24,
+                detail_width=30,
+                detail_size=11,
+            ),
+            URL=links.href(links.GATES, page, gate.id),
+            tooltip=f"{gate.name} ({stages}): {plain(gate.description)}",
+            fillcolor=GATE_FILL,
+            color=GATE_LINE,
+            fontsize="12",
+            width="2.8",
+            **{"class": "pb-gate"},
+        )
+        columns[gate.from_stage in _LIVE_STAGES].append(node)
+    for column in columns.values():
+        for upper, lower in itertools.pairwise(column):
+            dot.edge(upper, lower, color=GATE_LINE, penwidth="1.2")
+    if columns[False] and columns[True]:
+        dot.raw(f"{{ rank=same; {columns[False][0]}; {columns[True][0]}; }}")
+        # Into production: from the gate that releases to production (else the last one).
+        into = [
+            _node_id("gate", g.id)
+            for g in pb.gates.values()
+            if g.to_stage == "production" and g.from_stage not in _LIVE_STAGES
+        ]
+        dot.edge(
+            (into or columns[False])[-1],
+            columns[True][0],
+            color=GATE_LINE,
+            constraint="false",
+            style="dashed",
+            tooltip="Into production",
+        )
+    return dot.source()

@@ -124,12 +124,13 @@ def _gate(pb: Playbook, page: str, gate: Gate) -> str:
     )
 
 
-def render_gates(pb: Playbook, page: str) -> str:
+def render_gates(pb: Playbook, page: str, diagram: str = "") -> str:
     """Every stage gate: stages, review task, approvers, criteria, evidence, use and controls.
 
     Args:
         pb: The playbook.
         page: Source URI of the page (``governance/gates.md``).
+        diagram: The gate flow (:func:`playbook.render.signoff.gate_flow_diagram`) or ''.
 
     Returns:
         Markdown; each gate has a section anchored by its id.
@@ -154,6 +155,7 @@ def render_gates(pb: Playbook, page: str) -> str:
         f"The {plural(len(pb.gates), 'stage gate')} a model passes on its way from idea to "
         "retirement. A gate opens only when every entry criterion is met, the evidence is "
         "filed and every approver has signed; the review task records the decision.\n\n",
+        diagram,
         overview,
         "\n",
     ]

@@ -35,6 +35,7 @@ from playbook.render.raci import (
 )
 from playbook.render.roles import render_role_page, render_roles_index
 from playbook.render.self_heal import render_self_heal
+from playbook.render.signoff import gate_flow_diagram
 from playbook.render.svg import diagram_html
 from playbook.render.templates import render_template_page, render_templates_index
 from playbook.render.tiering import render_tiering
@@ -128,8 +129,8 @@ def tool_evaluation(pb: Playbook, page: str, ctx: PageContext) -> str:
 
 
 def gates(pb: Playbook, page: str, ctx: PageContext) -> str:
-    """The stage gates."""
-    return render_gates(pb, page)
+    """The stage gates, with the gate flow."""
+    return render_gates(pb, page, gate_flow_diagram(pb, page, ctx.svg))
 
 
 def controls(pb: Playbook, page: str, ctx: PageContext) -> str:

@@ -23,7 +23,7 @@ from playbook.data.issues import Issue, suggest
 from playbook.render import links
 from playbook.render.common import CHAPTER_SLOT
 from playbook.render.home import audiences_from_docs, lifecycle_diagram, render_home
-from playbook.render.markdown import DATA_SOURCE_CLASS
+from playbook.render.markdown import DATA_SOURCE_CLASS, html
 from playbook.render.parameters import resolve_placeholders
 from playbook.render.reference import MODEL_SOURCE, render_data_reference
 from playbook.render.templates import download_uri, render_template_download
@@ -45,6 +45,8 @@ class Page:
         edit_path: Repository path the page's edit button opens (its main data file).
         chapter: Source URI of a hand-written chapter to merge in, when the data names one.
         search: False to keep the page out of the search index (bulky matrices).
+        keywords: Other words for the page's subject (a role's aliases): Material's search
+            weighs them as tags, above the text, so searching for them finds the page first.
         wide: True to hide the table of contents, leaving the width to a wide table.
         landing: True for the home page: neither navigation sidebar nor table of contents.
         owner: The role id that owns the page (see :func:`page_owner`).
@@ -59,6 +61,7 @@ class Page:
     edit_path: str | None = None
     chapter: str | None = None
     search: bool = True
+    keywords: tuple[str, ...] = ()
     wide: bool = False
     landing: bool = False
     owner: str = ""
@@ -114,6 +117,9 @@ class Page:
     def _meta(self, *, owner: bool = True, chapter: str | None = None) -> list[str]:
         """Front matter lines for the page's settings, its owner and what it is made from."""
         lines = [] if self.search else ["search:", "  exclude: true"]
+        if self.search and self.keywords:
+            # JSON strings are YAML; escaped, as Material shows tags as HTML in its results.
+            lines += ["tags:", *(f"  - {json.dumps(html(k))}" for k in self.keywords)]
         hidden = ["navigation", "toc"] if self.landing else ["toc"] if self.wide else []
         lines += ["hide:", *(f"  - {name}" for name in hidden)] if hidden else []
         lines += [f"owner: {self.owner}"] if owner and self.owner else []
@@ -171,6 +177,7 @@ def page_from(
     search: bool = True,
     wide: bool = False,
     owner: str | None = None,
+    keywords: tuple[str, ...] = (),
 ) -> Page:
     return Page(
         src_uri=src_uri,
@@ -179,6 +186,7 @@ def page_from(
         edit_path=pb.files.get(edit_key),
         chapter=chapter,
         search=search,
+        keywords=keywords,
         wide=wide,
         owner=owner or page_owner(pb, edit_key),
     )
@@ -279,7 +287,12 @@ def kind_pages(pb: Playbook, kind: kinds.Kind, ctx: PageContext) -> list[Page]:
             edit = kind.file_key(record_id) if spec.edit is None else spec.edit
             owner = str(getattr(where.record, spec.owner)) if spec.owner else None
             chapter = getattr(where.record, spec.chapter) if spec.chapter else None
-            pages.append(_spec_page(pb, spec, made, edit, uri=uri, owner=owner, chapter=chapter))
+            words = tuple(getattr(where.record, spec.keywords)) if spec.keywords else ()
+            pages.append(
+                _spec_page(
+                    pb, spec, made, edit, uri=uri, owner=owner, chapter=chapter, keywords=words
+                )
+            )
     return pages
 
 
@@ -292,6 +305,7 @@ def _spec_page(
     uri: str | None = None,
     owner: str | None = None,
     chapter: str | None = None,
+    keywords: tuple[str, ...] = (),
 ) -> Page:
     return page_from(
         pb,
@@ -302,6 +316,7 @@ def _spec_page(
         search=spec.search,
         wide=spec.wide,
         owner=owner,
+        keywords=keywords,
     )
 
 

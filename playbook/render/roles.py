@@ -80,6 +80,11 @@ def render_role_page(pb: Playbook, page: str, role_id: str) -> str:
         accountable_for(pb, page, role.id),
         f"**Team:** {text(role.team)} · **Line of defence:** {role.line_of_defence} "
         f"({text(LINES_OF_DEFENCE[role.line_of_defence])})\n\n",
+        (
+            f"**Also called:** {', '.join(text(a) for a in role.aliases)}\n\n"
+            if role.aliases
+            else ""
+        ),
         markdown(role.description).strip() + "\n\n",
     ]
     total = sum(1 for _ in pb.tasks())

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 
 from playbook.render import refs
 from playbook.render.common import plural
+from playbook.render.dot import to_dot_gate_flow
+from playbook.render.svg import diagram_html
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable, Collection
 
     from playbook.data.model import Gate, Playbook
 
@@ -62,3 +64,15 @@ def accountable_for(pb: Playbook, page: str, role_id: str) -> str:
             "you are Responsible, Consulted or Informed.\n\n"
         )
     return f"**You are accountable for** {' and '.join(parts)}.\n\n"
+
+
+def gate_flow_diagram(pb: Playbook, page: str, svg: Callable[[str], str]) -> str:
+    """The gate flow as an inline SVG block: every gate in order with the role that signs it."""
+    if not pb.gates:
+        return ""
+    signers = {gate.id: gate_signers(pb, gate) for gate in pb.gates.values()}
+    caption = (
+        f"The {plural(len(pb.gates), 'stage gate')} in order, on the path to production and "
+        "then in production, each with the role that signs it. Select a gate to open it."
+    )
+    return diagram_html(svg(to_dot_gate_flow(pb, page, signers)), caption)

@@ -73,6 +73,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config["repo_url"] = meta.repo_url
     config["repo_name"] = urlsplit(meta.repo_url).path.strip("/") or meta.repo_url
     config["edit_uri"] = f"edit/{meta.edit_branch}/docs/"
+    # The print page (and so the PDF) is titled with the playbook's name from the data.
+    # print-site made its page in its own on_config, which runs before the hooks' one.
+    print_site: Any = config.plugins.get("print-site")
+    if print_site is not None:
+        print_site.config["print_page_title"] = meta.title
+        if getattr(print_site, "print_page", None) is not None:
+            print_site.print_page.title = meta.title
     return config
 
 
@@ -181,7 +188,12 @@ def _date(markdown: str, page: Page, config: MkDocsConfig) -> str:
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation, **kwargs: Any
 ) -> dict[str, Any]:
-    """Give the page template the owning role: its name and its page's URL."""
+    """Give the page template the owning role: its name and its page's URL.
+
+    Drops the page's ``tags``: they are search keywords only (a role's aliases), which
+    Material's search plugin has indexed by now; print-site would print them above the title.
+    """
+    page.meta.pop("tags", None)
     playbook = _load(config).playbook
     role = playbook.roles.get(str(page.meta.get("owner"))) if playbook else None
     if role is not None:

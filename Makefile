@@ -5,9 +5,13 @@
 VENV    ?= .venv
 BIN     := $(VENV)/bin
 PYTHON  ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-             command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+             command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
              && { echo $$p; break; }; done)
 STAMP   := $(VENV)/.installed
+# What `make serve` needs: the playbook and its site engine, without the test and dev tools.
+SERVE_STAMP := $(VENV)/.installed-serve
+# Where `make serve` listens: `make serve ADDR=0.0.0.0:8080`.
+ADDR    ?= 127.0.0.1:8000
 # Python code that lint checks (the workflows are checked by actionlint and zizmor).
 CODE    := macros playbook tests benchmarks
 
@@ -18,10 +22,22 @@ setup: $(STAMP)
 # Every package at the version in constraints.txt, so two machines install the same set.
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or newer is required (python3.11 not found)"; exit 2; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev]'
+	@echo "Creating $(VENV) and installing the playbook with its test and dev tools (2-3 minutes the first time)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev]'
+	@touch $@ $(SERVE_STAMP)
+	@echo "Done: $(VENV) is ready."
+
+# Only what serving needs (about a minute the first time); `make setup` adds the rest.
+$(SERVE_STAMP): pyproject.toml constraints.txt
+	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or newer is required (python3.11 not found)"; exit 2; }
+	@echo "Creating $(VENV) and installing the playbook and its site engine (about a minute the first time)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	@touch $@
+	@echo "Done: $(VENV) is ready to serve."
 
 ## Regenerate constraints.txt from a fresh venv with the newest releases pyproject.toml allows.
 constraints:
@@ -33,9 +49,10 @@ constraints:
 	  .venv-constraints/bin/python -m pip freeze --exclude-editable; } > constraints.txt
 	rm -rf .venv-constraints
 
-## Serve the playbook at http://127.0.0.1:8000 with live reload.
-serve: setup
-	$(BIN)/playbook serve
+## Serve the playbook at http://$(ADDR) with live reload (first page in about 30 s).
+serve: $(SERVE_STAMP)
+	@echo "Building the playbook and serving it at http://$(ADDR)/ (the first build takes about 30 s)..."
+	$(BIN)/playbook serve --addr $(ADDR)
 
 ## Run the whole test suite (browser tests included when Chromium is available).
 test: setup browser

@@ -17,6 +17,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from playbook.data.issues import errors, format_text, warnings
 from playbook.data.loader import LoadResult, name_issue, outside_issue
 from playbook.render import links
+from playbook.render.glossary import GLOSSARY, render_glossary
 from playbook.render.page_checks import check_pages, check_reserved_ids
 from playbook.render.pages import (
     MissingChapter,
@@ -38,6 +39,7 @@ from playbook.render.svg import (
     render_svg,
     reset_render_count,
 )
+from playbook.render.tasklist import quiet_task_marks
 from playbook.site import preview, rebuild_cache
 from playbook.site.generated import DownloadFile, GeneratedFile, sandbox_macros
 from playbook.site.revisions import revision_time, source_date_epoch
@@ -139,18 +141,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, **kwargs: object) -> str:
-    """Fit the copy of the page that print-site keeps (``page.html``) into the print page.
+    """Hide checklist marks from assistive technology (``playbook.render.tasklist``); fit the
+    copy of the page that print-site keeps (``page.html``) into the print page.
 
     While ``mkdocs serve`` shows the last good data, say so at the top of the page.
     """
+    html = quiet_task_marks(html)
     if isinstance(getattr(page, "html", None), str):
-        page.html = print_ready(page.html, page.url)  # type: ignore[attr-defined]
+        page.html = print_ready(quiet_task_marks(page.html), page.url)  # type: ignore[attr-defined]
     return preview.banner(data_dir(config.config_file_path, config.extra)) + html
 
 
 @event_priority(-50)
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
-    """Add the generated Markdown, after mkdocs-macros ran; date the page.
+    """Add the generated Markdown, after mkdocs-macros ran; anchor the glossary's terms; date
+    the page.
 
     A generated page's file holds only its front matter and hand-written chapter (see
     :meth:`playbook.render.pages.Page.template`): its data text is added here, so it never goes
@@ -161,6 +166,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: 
     if isinstance(page.file, GeneratedFile) and page.file.playbook_page is not None:
         generated = page.file.playbook_page
         markdown = generated.body(markdown if page.file.has_chapter else None)
+    if page.file.src_uri == GLOSSARY:
+        markdown = render_glossary(markdown)
     return _date(markdown, page, config)
 
 

@@ -78,7 +78,10 @@ def test_lifecycle_diagram_renders_the_dot_through_the_given_svg_function(pb: Pl
     html = lifecycle_diagram(pb, links.HOME, svg)
     assert seen
     assert "process/build/" in seen[0]
-    assert html.startswith('<div class="playbook-diagram"')
+    assert html.startswith('<div class="playbook-diagram pb-screens-wide"')
+    # A second drawing for phones: one column of phases.
+    assert html.count('<div class="playbook-diagram pb-screens-narrow"') == 1
+    assert len(seen) == 2
 
 
 def test_audience_front_matter_gives_full_text_roles_and_order() -> None:

@@ -78,7 +78,7 @@ class RenderedTree:
 # --------------------------------------------------------------------------------------------
 
 _DIAGRAM = re.compile(
-    r'<div class="playbook-diagram"[^>]*>\n(?P<svg><svg\b.*?</svg>)\n'
+    r'<div class="playbook-diagram(?P<screens> pb-screens-\w+)?"[^>]*>\n(?P<svg><svg\b.*?</svg>)\n'
     r'<p class="playbook-diagram__caption">(?P<caption>.*?)</p>\n</div>\n',
     re.DOTALL,
 )
@@ -159,12 +159,18 @@ def _expand(
 
 
 def _split_diagrams(uri: str, markdown: str, diagrams: dict[str, str]) -> str:
-    """Move each inline diagram of a page into an SVG file, leaving an image and its caption."""
+    """Move each inline diagram of a page into an SVG file, leaving an image and its caption.
+
+    A drawing made for phones only (``pb-screens-narrow``) is left out: a plain Markdown site has
+    no stylesheet to choose between it and its wide twin.
+    """
     folder = links.url_of(uri)
     count = 0
 
     def image(match: re.Match[str]) -> str:
         nonlocal count
+        if match.group("screens") == " pb-screens-narrow":
+            return ""
         count += 1
         path = f"{folder}diagram-{count}.svg"
         body = match.group("svg")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from playbook.render import links, refs
+from playbook.render.charts import Bar, bar_chart
 from playbook.render.common import data_note, plural
 from playbook.render.markdown import bullets, heading, markdown, table, text
 from playbook.render.tools import category_anchor
@@ -172,6 +173,37 @@ def _sensitivity_text(pb: Playbook, evaluation: Evaluation) -> str:
     )
 
 
+def _chart(
+    pb: Playbook, evaluation: Evaluation, totals: Mapping[str, float], order: list[str]
+) -> str:
+    """Weighted totals as bars, each with a whisker over its range under the sensitivity moves."""
+    moves = sensitivity(pb, evaluation)
+    moved = [weighted_totals(evaluation, move.weights) for move in moves]
+    bars = [
+        Bar(
+            _candidate_name(pb, c),
+            totals[c],
+            note=_fmt(totals[c]),
+            kind="winner" if i == 0 else "default",
+            low=min([totals[c], *(m[c] for m in moved)]),
+            high=max([totals[c], *(m[c] for m in moved)]),
+        )
+        for i, c in enumerate(order)
+    ]
+    words = "; ".join(f"{_candidate_name(pb, c)} {_fmt(totals[c])}" for c in order)
+    description = (
+        f"Weighted totals out of 5, highest first: {words}. The whisker on each bar spans its "
+        f"total under every ±{STEP}-point move of a single weight."
+    )
+    return bar_chart(
+        f"{evaluation.title}: weighted totals",
+        description,
+        bars,
+        maximum=5,
+        ticks=[(v, str(v)) for v in range(6)],
+    )
+
+
 def _evaluation(pb: Playbook, page: str, evaluation: Evaluation) -> str:
     criteria = list(pb.criteria.values())
     totals = {c: pb.weighted_total(cand) for c, cand in evaluation.candidates.items()}
@@ -223,6 +255,7 @@ def _evaluation(pb: Playbook, page: str, evaluation: Evaluation) -> str:
         + "\n\n"
         + table(headers, rows)
         + f"\n**Ranking:** {ranking_line}.\n\n"
+        + _chart(pb, evaluation, totals, order)
         + _sensitivity_text(pb, evaluation)
         + "**Candidate notes**\n\n"
         + notes

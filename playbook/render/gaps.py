@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from playbook.render import links, refs
+from playbook.render.charts import Bar, bar_chart
 from playbook.render.common import data_note, plural
 from playbook.render.markdown import bullets, heading, html, markdown, table, text
 
@@ -127,6 +129,43 @@ def _capability(pb: Playbook, page: str, rank: int, cap: CapabilityGap) -> str:
     )
 
 
+def _months(horizon: str) -> tuple[int, int]:
+    """``"6-12 months"`` -> ``(6, 12)``."""
+    numbers = [int(n) for n in re.findall(r"\d+", horizon)]
+    return (numbers[0], numbers[-1]) if numbers else (0, 0)
+
+
+def _timeline(caps: list[CapabilityGap]) -> str:
+    """The roadmap as a timeline: each open gap as a bar over its horizon, by priority."""
+    open_caps = [c for c in caps if c.target > c.current]
+    if not open_caps:
+        return ""
+    bars = [
+        Bar(
+            cap.name,
+            _months(cap.horizon)[1],
+            start=_months(cap.horizon)[0],
+            note=f"{cap.current} → {cap.target}, {cap.priority}",
+            kind=cap.priority,
+        )
+        for cap in open_caps
+    ]
+    end = max(_months(h)[1] for h in HORIZON_ORDER)
+    words = "; ".join(
+        f"{cap.name}: {cap.horizon}, maturity {cap.current} to {cap.target}, {cap.priority} "
+        "priority"
+        for cap in open_caps
+    )
+    return bar_chart(
+        "Roadmap timeline",
+        f"Capabilities with a gap, in roadmap order, each over the months it is planned for: "
+        f"{words}.",
+        bars,
+        maximum=end,
+        ticks=[(m, f"{m} mo") for m in sorted({0, *(_months(h)[1] for h in HORIZON_ORDER)})],
+    )
+
+
 def render_gap_analysis(pb: Playbook, page: str) -> str:
     """The gap analysis: maturity scale, current-versus-target heatmap, roadmap, capabilities.
 
@@ -166,6 +205,7 @@ def render_gap_analysis(pb: Playbook, page: str) -> str:
         "## Prioritised roadmap { #roadmap }\n\n",
         "Sorted by priority, then by the size of the gap (largest first), then by horizon "
         "(nearest first).\n\n",
+        _timeline(caps),
         table(
             ["#", "Capability", "Dimension", "Priority", "Current → target", "Gap", "Horizon"],
             [

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from playbook.data.issues import warnings
 from playbook.data.workload import role_workloads
 from playbook.render import links, refs
+from playbook.render.charts import Bar, bar_chart
 from playbook.render.common import (
     LETTER_NAMES,
     data_note,
@@ -316,6 +317,22 @@ HEALTH_SECTIONS = {
 }
 
 
+def _health_chart(bars: list[Bar], n_tasks: int) -> str:
+    """Each role's Responsible-or-Accountable load as a bar, flagged roles coloured."""
+    busiest = max((bar.value for bar in bars), default=0)
+    if not busiest:
+        return ""
+    step = max(1, round(busiest / 4))
+    words = "; ".join(f"{bar.label}: {bar.note}" for bar in bars)
+    return bar_chart(
+        "RACI health: tasks per role",
+        f"Tasks on which each role is Responsible (R) or Accountable (A), of {n_tasks}: {words}.",
+        bars,
+        maximum=busiest,
+        ticks=[(v, str(v)) for v in range(0, int(busiest) + 1, step)],
+    )
+
+
 def render_raci_health(pb: Playbook, page: str, issues: Sequence[Issue] = ()) -> str:
     """Per-role workload (letter counts, share of A) and the validator's warnings by kind."""
     tasks = [t for _, _, t in pb.tasks()]
@@ -324,9 +341,18 @@ def render_raci_health(pb: Playbook, page: str, issues: Sequence[Issue] = ()) ->
     shown = letters(pb)
     workloads = role_workloads(pb)
     rows = []
+    bars = []
     for role in roles_in_order(pb):
         held = counts.get(role.id, Counter())
         load = workloads[role.id]
+        bars.append(
+            Bar(
+                role.name,
+                held["R"] + held["A"],
+                note=f"{held['R']} R · {held['A']} A" + (f" · {load.flag}" if load.flag else ""),
+                kind=load.flag or "default",
+            )
+        )
         rows.append(
             [
                 role_ref(pb, page, role.id),
@@ -342,6 +368,7 @@ def render_raci_health(pb: Playbook, page: str, issues: Sequence[Issue] = ()) ->
         f"*overloaded* when it is Accountable on more than {limit:.0%} of the tasks (the limit "
         "set in `data/playbook.yaml`), and *idle* when it is neither Responsible nor "
         "Accountable anywhere.\n\n",
+        _health_chart(bars, len(tasks)),
         table(["Role", "Line", *shown, "Share of A", "Flag"], rows),
         "\n### Validator warnings { #validator-warnings }\n\n",
     ]

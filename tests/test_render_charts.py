@@ -39,7 +39,9 @@ def test_bars_share_one_scale_and_stay_inside_the_chart() -> None:
 
 
 def test_long_labels_are_cut_with_the_full_text_as_a_tooltip() -> None:
-    svg = bar_chart("t", "d", [Bar("A very long capability name that goes on and on", 1)], maximum=2)
+    svg = bar_chart(
+        "t", "d", [Bar("A very long capability name that goes on and on", 1)], maximum=2
+    )
     assert "…<title>A very long capability name that goes on and on</title>" in svg
 
 

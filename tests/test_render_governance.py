@@ -11,6 +11,7 @@ from playbook.render.governance import (
     render_traceability,
     untraced_controls,
 )
+from playbook.render.refs import control_code
 from tests.helpers import SCRIPT, VALID, copy_data, playbook_of, reference_data, rewrite
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def test_gate_section_has_stages_task_approvers_criteria_and_links(pb: Playbook)
     assert "**Applied by use cases:** [Client attrition](../use-cases/churn.md)" in page
     assert (
         "**Enforces controls:** "
-        "[Independent validation before use](controls.md#independent_validation)"
+        "[CTL-01 Independent validation before use](controls.md#independent_validation)"
     ) in page
     assert (
         "**Guards architecture flows:** [Model registry](../technology/architecture.md#registry) → "
@@ -56,19 +57,19 @@ def test_controls_are_grouped_by_source_with_a_matrix(pb: Playbook) -> None:
         "Board of Governors of the Federal Reserve System, OCC and FDIC on 2026-04-17. "
         "**Status:** Current. **Applies:** Adopted by firm policy."
     ) in page
-    assert "### Independent validation before use { #independent_validation }" in page
+    assert "### CTL-01 Independent validation before use { #independent_validation }" in page
+    assert '<div class="pb-card" markdown>' in page
     assert "**Citation:** Model validation and monitoring" in page
     assert (
         "**History:** formerly rested on [Supervisory Guidance on Model Risk Management "
         "(SR 11-7)](#source-sr_11_7)"
     ) in page
-    assert "## Controls matrix { #controls-matrix }" in page
+    # The matrix comes first, with codes and source names (not ids).
+    assert page.index("## Controls matrix { #controls-matrix }") < page.index("### CTL-01")
     assert (
-        "| [Independent validation before use](#independent_validation) "
-        "| [sr\\_26\\_2](#source-sr_26_2) "
-        "| [Validation approval](gates.md#validation_gate) "
-        "| [Approve the validation](../process/validate.md#approve_validation) "
-        "| [Model registry](../technology/architecture.md#registry) |"
+        "| [CTL-01 Independent validation before use](#independent_validation) "
+        "| [Revised Guidance on Model Risk Management (SR 26-2)](#source-sr_26_2) "
+        "| [Validation approval](gates.md#validation_gate) | 1 | 1 |"
     ) in page
     assert (
         "**Answers use-case risks:** [Client attrition](../use-cases/churn.md): Biased outreach"
@@ -101,7 +102,7 @@ def test_untraced_controls_are_flagged(tmp_path: Path) -> None:
     page = render_traceability(pb, "governance/traceability.md")
     assert page.startswith("# Control traceability\n\n")
     assert '!!! danger "1 untraced control"' in page
-    assert "    - [Orphaned control](controls.md#orphan_control)" in page
+    assert "    - [CTL-02 Orphaned control](controls.md#orphan_control)" in page
     assert "| **untraced** |" in page
     assert "**Untraced:** enforced by no task, gate or component." in page
     assert "1 of 2 controls are traced" in page
@@ -152,3 +153,12 @@ def test_reference_pages_anchor_every_gate_and_control() -> None:
     for control_id in pb.controls:
         assert f"{{ #{control_id} }}" in controls
     assert render_traceability(pb, "governance/traceability.md").count("\n| [") == len(pb.controls)
+
+
+def test_control_codes_follow_the_data_order_and_pad_to_two_digits(pb: Playbook) -> None:
+    assert [control_code(pb, c) for c in pb.controls] == ["CTL-01"]
+    assert control_code(pb, "no_such_control") == ""
+    many = pb.model_copy(
+        update={"controls": {f"c{i}": pb.controls["independent_validation"] for i in range(120)}}
+    )
+    assert control_code(many, "c7") == "CTL-008"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from playbook.data.loader import load_playbook
 from playbook.data.model import Playbook
+from playbook.render.dot import to_dot_gate_flow
 from playbook.render.signoff import (
     accountable_for,
     gate_flow_diagram,
@@ -11,6 +13,7 @@ from playbook.render.signoff import (
     gates_signed_by,
     who_signs,
 )
+from tests.helpers import DATA
 
 PAGE = "governance/gates.md"
 
@@ -49,10 +52,24 @@ def test_gate_flow_names_each_gate_and_its_signer(pb: Playbook) -> None:
         return '<svg width="10pt" class="playbook-diagram" aria-label="x"><title>x</title></svg>'
 
     block = gate_flow_diagram(pb, PAGE, svg)
-    assert block.startswith('<div class="playbook-diagram">')
+    assert block.startswith('<div class="playbook-diagram pb-screens-wide">')
+    assert block.count('<div class="playbook-diagram pb-screens-narrow">') == 1
     assert "each with the role that signs it" in block
     dot = seen[0]
     assert '"gate:validation_gate"' in dot
     assert "Signs: Model validator" in dot
     assert 'URL="./#validation_gate"' in dot
     assert 'class="pb-gate"' in dot
+
+
+def test_gate_flow_has_two_columns_on_wide_screens_and_one_on_phones() -> None:
+    pb = load_playbook(DATA).playbook
+    assert pb is not None
+    signers = {g.id: gate_signers(pb, g) for g in pb.gates.values()}
+    wide = to_dot_gate_flow(pb, PAGE, signers)
+    narrow = to_dot_gate_flow(pb, PAGE, signers, one_column=True)
+    # Two columns: their tops side by side, and a dashed arrow into production.
+    assert wide.count("rank=same") == 1
+    assert 'tooltip="Into production"' in wide
+    assert "rank=same" not in narrow
+    assert narrow.count("->") == len(pb.gates) - 1

@@ -82,6 +82,11 @@ _DIAGRAM = re.compile(
     r'<p class="playbook-diagram__caption">(?P<caption>.*?)</p>\n</div>\n',
     re.DOTALL,
 )
+#: A chart of playbook.render.charts: its SVG and, for the image's text, its title.
+_CHART = re.compile(
+    r'<div class="pb-chart">(?P<svg><svg\b[^>]*><title>(?P<title>[^<]*)</title>.*?</svg>)</div>\n',
+    re.DOTALL,
+)
 _SVG_NS = "http://www.w3.org/2000/svg"
 
 
@@ -159,7 +164,8 @@ def _expand(
 
 
 def _split_diagrams(uri: str, markdown: str, diagrams: dict[str, str]) -> str:
-    """Move each inline diagram of a page into an SVG file, leaving an image and its caption.
+    """Move each inline diagram and chart of a page into an SVG file, leaving an image and its
+    caption.
 
     A drawing made for phones only (``pb-screens-narrow``) is left out: a plain Markdown site has
     no stylesheet to choose between it and its wide twin.
@@ -167,21 +173,26 @@ def _split_diagrams(uri: str, markdown: str, diagrams: dict[str, str]) -> str:
     folder = links.url_of(uri)
     count = 0
 
-    def image(match: re.Match[str]) -> str:
+    def save(body: str, caption: str) -> str:
         nonlocal count
-        if match.group("screens") == " pb-screens-narrow":
-            return ""
         count += 1
         path = f"{folder}diagram-{count}.svg"
-        body = match.group("svg")
         if "xmlns=" not in body.split(">", 1)[0]:
             body = body.replace("<svg ", f'<svg xmlns="{_SVG_NS}" ', 1)
         diagrams[path] = body if body.endswith("\n") else body + "\n"
-        caption = text(html.unescape(match.group("caption")))
+        label = text(html.unescape(caption))
         target = posixpath.relpath(path, posixpath.dirname(uri) or ".")
-        return f"![{caption}]({target})\n\n*{caption}*\n"
+        return f"![{label}]({target})\n\n*{label}*\n"
 
-    return _DIAGRAM.sub(image, markdown)
+    def image(match: re.Match[str]) -> str:
+        if match.group("screens") == " pb-screens-narrow":
+            return ""
+        return save(match.group("svg"), match.group("caption"))
+
+    def chart(match: re.Match[str]) -> str:
+        return save(match.group("svg"), match.group("title")) + "\n"
+
+    return _CHART.sub(chart, _DIAGRAM.sub(image, markdown))
 
 
 # --------------------------------------------------------------------------------------------

@@ -625,11 +625,14 @@ def to_dot_environment(pb: Playbook, page: str, env_id: str) -> str:
 _LIVE_STAGES = frozenset({"production", "retired"})
 
 
-def to_dot_gate_flow(pb: Playbook, page: str, signers: Mapping[str, list[str]]) -> str:
+def to_dot_gate_flow(
+    pb: Playbook, page: str, signers: Mapping[str, list[str]], *, one_column: bool = False
+) -> str:
     """The stage gates in order, each with the role that signs it (its Accountable approver).
 
     Two columns: the path to production, then the gates a live model passes (from production
-    on). Each gate links to its section on the gates page.
+    on); with ``one_column`` (for phones), one column in data order. Each gate links to its
+    section on the gates page.
 
     Args:
         pb: The playbook.
@@ -664,7 +667,7 @@ def to_dot_gate_flow(pb: Playbook, page: str, signers: Mapping[str, list[str]]) 
             width="2.8",
             **{"class": "pb-gate"},
         )
-        columns[gate.from_stage in _LIVE_STAGES].append(node)
+        columns[gate.from_stage in _LIVE_STAGES and not one_column].append(node)
     for column in columns.values():
         for upper, lower in itertools.pairwise(column):
             dot.edge(upper, lower, color=GATE_LINE, penwidth="1.2")

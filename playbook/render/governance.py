@@ -176,6 +176,7 @@ def _where(pb: Playbook, page: str, control: Control) -> tuple[str, str, str]:
 
 
 def _control(pb: Playbook, page: str, control: Control) -> str:
+    """A control as a compact card: code and title, what it requires, where it is enforced."""
     gates, tasks, components = _where(pb, page, control)
     facts = []
     if control.citation:
@@ -196,12 +197,14 @@ def _control(pb: Playbook, page: str, control: Control) -> str:
             "**Answers use-case risks:** "
             + "; ".join(f"{refs.use_case(pb, page, u)}: {text(r)}" for u, r in risks)
         )
+    code = refs.control_code(pb, control.id)
     return (
-        heading(3, text(control.title), control.id)
+        '<div class="pb-card" markdown>\n\n'
+        + heading(3, f"{code} {text(control.title)}".strip(), control.id)
         + markdown(control.description).strip()
         + "\n\n"
         + bullets(facts)
-        + "\n"
+        + "\n</div>\n\n"
     )
 
 
@@ -222,7 +225,8 @@ def _source_line(pb: Playbook, page: str, source_id: str) -> str:
 
 
 def render_controls(pb: Playbook, page: str) -> str:
-    """Controls grouped by their source, then the control-by-enforcement-point matrix.
+    """The control-by-enforcement-point matrix, then the controls as cards grouped by source,
+    then the source register.
 
     Args:
         pb: The playbook.
@@ -237,20 +241,21 @@ def render_controls(pb: Playbook, page: str) -> str:
     order = [s for s in pb.sources if s in by_source]
     order += [s for s in by_source if s not in order]
     matrix_rows = []
-    for source_id in order:
-        for control in by_source[source_id]:
-            gates, tasks, components = _where(pb, page, control)
-            matrix_rows.append(
-                [
-                    f"[{text(control.title)}]({links.md_href(page, page, control.id)})",
-                    f"[{text(source_id)}]({links.md_href(page, page, source_anchor(source_id))})"
-                    if source_id in pb.sources
-                    else text(source_id),
-                    gates or "–",
-                    tasks or "–",
-                    components or "–",
-                ]
-            )
+    # In code order (CTL-01, CTL-02, ...): the matrix is where a cited code is looked up.
+    for control in pb.controls.values():
+        source_id = control.source
+        source = pb.sources.get(source_id)
+        matrix_rows.append(
+            [
+                refs.control(pb, page, control.id),
+                f"[{text(source.title)}]({links.md_href(page, page, source_anchor(source_id))})"
+                if source
+                else text(source_id),
+                _where(pb, page, control)[0] or "–",
+                str(len(control_tasks(pb, control))),
+                str(len(control.enforced_at.components)),
+            ]
+        )
     out = [
         "# Controls\n\n",
         data_note(pb, "controls.yaml"),
@@ -259,7 +264,12 @@ def render_controls(pb: Playbook, page: str) -> str:
         f"({plural(len(order), 'source')}). Each names where it is enforced: at stage gates, "
         "in lifecycle tasks and in architecture components. The "
         f"[traceability view]({links.md_href(links.TRACEABILITY, page)}) follows each control "
-        "to the use-case risks it answers.\n\n",
+        "to the use-case risks it answers. Cite a control by its code (`CTL-07`).\n\n",
+        "## Controls matrix { #controls-matrix }\n\n",
+        "Each control, its source and where it is enforced: the gates by name, the tasks and "
+        "components by number (the control's card below lists them).\n\n",
+        table(["Control", "Source", "Gates", "Tasks", "Components"], matrix_rows),
+        "\n",
     ]
     for source_id in order:
         source = pb.sources.get(source_id)
@@ -282,9 +292,6 @@ def render_controls(pb: Playbook, page: str) -> str:
         "Every source with its date and status. A control rests only on a current source; "
         "superseded texts are kept as the history of the controls that used to cite them.\n\n",
         render_source_register(pb, page),
-        "\n## Controls matrix { #controls-matrix }\n\n",
-        "Each control against the places it is enforced.\n\n",
-        table(["Control", "Source", "Gates", "Tasks", "Components"], matrix_rows),
     ]
     return "".join(out)
 
@@ -383,7 +390,11 @@ def render_traceability(pb: Playbook, page: str) -> str:
         else:
             facts.append("**Use-case risks:** none cite it")
         sections.append(
-            heading(3, text(control.title), trace_anchor(control.id))
+            heading(
+                3,
+                f"{refs.control_code(pb, control.id)} {text(control.title)}".strip(),
+                trace_anchor(control.id),
+            )
             + ("" if traced else "**Untraced:** enforced by no task, gate or component.\n\n")
             + bullets(facts)
             + "\n"

@@ -56,9 +56,24 @@ def gate(pb: Playbook, page: str, gate_id: str) -> str:
     return link(pb, page, "gate", gate_id)
 
 
+def control_code(pb: Playbook, control_id: str) -> str:
+    """A control's short id to cite: ``CTL-07`` for the seventh control of controls.yaml.
+
+    Derived from the data's order, so it is the same on every build and every page ('' for an
+    unknown id). Add new controls at the end of the file to keep the others' codes.
+    """
+    order = list(pb.controls)
+    if control_id not in order:
+        return ""
+    width = max(2, len(str(len(order))))
+    return f"CTL-{order.index(control_id) + 1:0{width}d}"
+
+
 def control(pb: Playbook, page: str, control_id: str) -> str:
-    """A link to a control's anchor on the controls page."""
-    return link(pb, page, "control", control_id)
+    """A link to a control's anchor on the controls page, labelled ``CTL-07 Title``."""
+    found = link(pb, page, "control", control_id)
+    code = control_code(pb, control_id)
+    return found.replace("[", f"[{code} ", 1) if code and found.startswith("[") else found
 
 
 def component(pb: Playbook, page: str, component_id: str) -> str:

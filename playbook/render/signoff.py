@@ -67,7 +67,8 @@ def accountable_for(pb: Playbook, page: str, role_id: str) -> str:
 
 
 def gate_flow_diagram(pb: Playbook, page: str, svg: Callable[[str], str]) -> str:
-    """The gate flow as an inline SVG block: every gate in order with the role that signs it."""
+    """The gate flow as inline SVG blocks: every gate in order with the role that signs it, in
+    two columns on wide screens and one on phones."""
     if not pb.gates:
         return ""
     signers = {gate.id: gate_signers(pb, gate) for gate in pb.gates.values()}
@@ -75,4 +76,8 @@ def gate_flow_diagram(pb: Playbook, page: str, svg: Callable[[str], str]) -> str
         f"The {plural(len(pb.gates), 'stage gate')} in order, on the path to production and "
         "then in production, each with the role that signs it. Select a gate to open it."
     )
-    return diagram_html(svg(to_dot_gate_flow(pb, page, signers)), caption)
+    wide = svg(to_dot_gate_flow(pb, page, signers))
+    narrow = svg(to_dot_gate_flow(pb, page, signers, one_column=True))
+    return diagram_html(wide, caption, screens="wide") + diagram_html(
+        narrow, caption, screens="narrow"
+    )

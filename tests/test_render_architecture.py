@@ -50,7 +50,8 @@ def test_environments_hold_their_anchored_components(pb: Playbook) -> None:
     assert "- **Tools:** [MLflow](tools.md#mlflow)" in page
     assert (
         "- **Controls enforced here:** "
-        "[Independent validation before use](../governance/controls.md#independent_validation)"
+        "[CTL-01 Independent validation before use]"
+        "(../governance/controls.md#independent_validation)"
     ) in page
 
 

@@ -28,7 +28,10 @@ def test_task_lists_its_facts_and_raci_with_links(pb: Playbook) -> None:
     assert "Inputs\n:   Validation report\n" in task
     assert "Tools\n:   [MLflow](../technology/tools.md#mlflow)" in task
     assert "Gates fed\n:   [Validation approval](../governance/gates.md#validation_gate)" in task
-    assert "Controls\n:   [Independent validation before use](../governance/controls.md#" in task
+    assert (
+        "Controls\n:   [CTL-01 Independent validation before use](../governance/controls.md#"
+        in task
+    )
     assert "| Responsible | Accountable | Informed |" in task
     assert (
         "| [Business owner](../people/roles/business_owner.md) "

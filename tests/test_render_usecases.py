@@ -59,8 +59,8 @@ def test_deep_dive_tables_link_tasks_tools_gates_controls_components(pb: Playboo
     ) in md
     assert "[Validation approval](../governance/gates.md#validation_gate) (validation →" in md
     assert (
-        "[Independent validation before use](../governance/controls.md#independent_validation)"
-        in md
+        "[CTL-01 Independent validation before use]"
+        "(../governance/controls.md#independent_validation)" in md
     )
     assert "[Model registry](../technology/architecture.md#registry) (dev)" in md
     assert "| PSI | &gt; 0.2 | Retrain. |" in md

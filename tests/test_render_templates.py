@@ -65,7 +65,7 @@ def test_template_page_lists_sections_roles_gates_and_the_download(tmp_path: Pat
     ) in page
     assert (
         "- **Needed at:** [Validation approval](../gates.md#validation_gate)\n"
-        "- **Evidences controls:** [Independent validation before use]"
+        "- **Evidences controls:** [CTL-01 Independent validation before use]"
         "(../controls.md#independent_validation)\n"
         "- **File:** [Download as Markdown](downloads/validation_report.md)"
         '{ download="validation_report.md" }\n'

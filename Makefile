@@ -60,7 +60,7 @@ test: setup browser
 
 ## Fast tests only: no site build, no mkdocs, no browser (under a minute).
 test-fast: setup
-	$(BIN)/python -m pytest -m "not browser and not slow" --hypothesis-profile=fast
+	$(BIN)/python -m pytest -n auto -m "not browser and not slow" --hypothesis-profile=fast
 
 ## Rewrite the golden files (tests/__snapshots__/) after an intended change of rendered output.
 golden: setup

@@ -150,8 +150,10 @@ def test_zensical_builds_the_fixture_strictly_with_every_link_resolving(tmp_path
     for href in roles:
         target = (page.parent / href.split("#")[0]).resolve() / "index.html"
         assert target.is_file(), href
-    # Nothing of the temporary project is left beside the site.
-    assert sorted(p.name for p in out.parent.iterdir()) == ["site"]
+    # Nothing of the temporary project or build folder is left beside the site (the lock file
+    # that keeps two runs off one output stays, empty).
+    left = sorted(p.name for p in out.parent.iterdir() if not p.name.endswith(".playbook-lock"))
+    assert left == ["site"]
 
 
 @pytest.mark.slow
@@ -164,3 +166,17 @@ def test_zensical_builds_the_reference_playbook(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "index.html").is_file()
     assert (out / "people" / "raci" / "index.html").is_file()
+    # The blank templates offered for download are in the tree: Zensical serves them as pages.
+    assert (out / "governance" / "templates" / "downloads" / "model_card" / "index.html").is_file()
+
+
+def test_adapting_links_keeps_the_downloads_and_diagrams() -> None:
+    tree = RenderedTree(
+        pages={"a/b.md": '<a href="../c/">'},
+        diagrams={"a/b/diagram-1.svg": "<svg/>"},
+        downloads={"a/blank.md": "# Blank"},
+    )
+    adapted = adapt_links(tree)
+    assert adapted.pages == {"a/b.md": '<a href="c/">'}
+    assert adapted.diagrams == tree.diagrams
+    assert adapted.downloads == tree.downloads

@@ -18,6 +18,7 @@ dates and the serve rebuild cache are MkDocs plugins and hooks, which Zensical d
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import posixpath
 import re
@@ -148,10 +149,8 @@ def adapt_links(tree: RenderedTree) -> RenderedTree:
     URL (``people/raci/``). Zensical resolves them from the page's source folder (``people/``)
     as it does Markdown links. An index page's URL is its source folder, so it is left as is.
     """
-    from playbook.cli.render_tree import RenderedTree
-
     pages = {uri: _adapt_page(uri, markdown) for uri, markdown in tree.pages.items()}
-    return RenderedTree(pages=pages, diagrams=tree.diagrams, nav=tree.nav)
+    return dataclasses.replace(tree, pages=pages)
 
 
 def _adapt_page(uri: str, markdown: str) -> str:

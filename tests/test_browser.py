@@ -452,6 +452,14 @@ def test_a_diagram_opens_full_screen_and_zooms(tab: Tab) -> None:
     expect(dialog).to_be_hidden()
 
 
+def test_print_this_page_opens_the_print_dialog(tab: Tab) -> None:
+    tab.open(ROLE)
+    # Record the call instead of opening the browser's dialog.
+    tab.page.evaluate("() => { window.__printed = 0; window.print = () => window.__printed++; }")
+    tab.page.locator("button.playbook-print-page").click()
+    assert tab.page.evaluate("() => window.__printed") == 1
+
+
 # --------------------------------------------------------------------------------------------
 # Accessibility
 # --------------------------------------------------------------------------------------------

@@ -91,7 +91,9 @@ def test_serve_answers_at_the_root_follows_edits_and_cleans_up(
     final, home = _wait_for(url, "</html>")
     assert final == url  # not redirected under the path of the published site_url
     assert "Fixture Playbook" in home
-    assert "playbook-print" not in home  # the preview leaves the print page out
+    # The preview leaves the print page out, so no button leads to it ("print this page" stays).
+    assert 'md-icon playbook-print"' not in home
+    assert "playbook-print-page" in home
 
     def rename(doc: Any) -> None:
         doc["roles"]["ml_engineer"]["name"] = "Machine learning engineer (edited)"

@@ -167,9 +167,13 @@ def test_every_page_offers_the_print_page_but_the_print_page_itself(built: Built
         assert button.group(1) == target
     assert "<h1" in built.page("print_page/")  # the page exists...
     assert 'md-icon playbook-print"' not in built.page("print_page/")  # ...without a link to itself
-    # Every page, the print page too, can print itself.
+    # Every page, the print page too, can print itself: the button, and the script that binds
+    # it (no inline handler).
     for url in ("", "people/roles/data_scientist/", "print_page/"):
-        assert 'onclick="window.print()" title="Print this page"' in built.page(url), url
+        page = built.page(url)
+        assert '<button type="button" title="Print this page"' in page, url
+        assert "assets/javascripts/print.js" in page, url
+        assert "onclick=" not in page, url
 
 
 def test_print_page_carries_the_playbook_name_numbers_and_no_developer_pages(

@@ -3,9 +3,9 @@
 One golden file per generated page (``tests/__snapshots__/test_golden/``), so each page-kind
 renderer in ``playbook/render/`` (home, RACI matrix and roll-up, roles, phases, tools, overlay,
 use cases, architecture, gaps, evaluation, gates, controls, traceability, data reference) has
-its output pinned on fixture data; the index of a split RACI matrix, which only a playbook far
-larger than the fixture gets, is pinned on its own. Diagrams are stood in for by their DOT
-text, so a change to a diagram shows up too.
+its output pinned on fixture data; the index of a split RACI matrix and the pages of a split
+roll-up, which only a playbook far larger than the fixture gets, are pinned on their own.
+Diagrams are stood in for by their DOT text, so a change to a diagram shows up too.
 
 After an intended change of output, update the golden files and review their diff:
 
@@ -21,7 +21,7 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from playbook.data.loader import load_uncached
 from playbook.render import links
 from playbook.render.pages import Page, generated_pages
-from playbook.render.raci import render_raci_index
+from playbook.render.raci import render_raci_index, render_raci_rollup, render_raci_rollup_phase
 from tests.helpers import VALID, playbook_of
 
 #: A hand-written page for the home page's audience cards.
@@ -67,3 +67,14 @@ def test_page(uri: str, golden: SnapshotAssertion) -> None:
 
 def test_split_raci_matrix_index(golden: SnapshotAssertion) -> None:
     assert render_raci_index(playbook_of(VALID), links.RACI_MATRIX) == golden
+
+
+def test_split_raci_rollup(golden: SnapshotAssertion) -> None:
+    assert render_raci_rollup(playbook_of(VALID), links.RACI_ROLLUP, split=True) == golden
+
+
+def test_split_raci_rollup_phase_page(golden: SnapshotAssertion) -> None:
+    pb = playbook_of(VALID)
+    phase = pb.phases[0]
+    page = links.raci_rollup_phase_page(phase.id)
+    assert render_raci_rollup_phase(pb, page, phase.id) == golden

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from playbook.data.model import Playbook
+from playbook.render import links, raci
 from playbook.render.common import CHAPTER_SLOT
 from playbook.render.markdown import edit_data_note
 from playbook.render.pages import (
@@ -213,3 +214,28 @@ def test_role_aliases_become_search_tags_escaped() -> None:
     front, _ = split_front_matter(page.compose())
     assert yaml.safe_load(front)["tags"] == ["model validator", "&lt;b&gt;&#34;MRM&#34;"]
     assert "tags" not in Page("a.md", "A", "# A\n", search=False, keywords=("x",)).compose()
+
+
+def test_a_large_raci_gets_a_page_per_phase_linked_from_the_nav_and_its_index(
+    pb: Playbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(raci, "SPLIT_CELLS", 0)
+    monkeypatch.setattr(raci, "ROLLUP_SPLIT_CELLS", 0)
+    pages = {p.src_uri: p for p in generated_pages(pb, [], stub_svg)}
+    for phase in pb.phases:
+        for uri in (links.raci_phase_page(phase.id), links.raci_rollup_phase_page(phase.id)):
+            page = pages[uri]
+            # Matrix-like pages stay out of search and leave the width to the table.
+            assert (page.search, page.wide) == (False, True), uri
+            assert page.edit_path == pb.files[f"phase:{phase.id}"]
+        rollup = pages[links.raci_rollup_phase_page(phase.id)]
+        assert rollup.title == f"RACI roll-up: {phase.order}. {phase.name}"
+        # Its matrix link goes to the phase's page of the split matrix.
+        assert f"(../raci/{phase.id}.md)" in rollup.content
+        # The roll-up links each phase's page, as raw HTML (a directory URL).
+        assert f'href="{phase.id}/"' in pages[links.RACI_ROLLUP].content
+    nav = build_nav(list(pages.values()), [])
+    people = next(item["People"] for item in nav if "People" in item)
+    by_phase = [links.raci_rollup_phase_page(p.id) for p in pb.phases]
+    assert {"RACI roll-up by phase": by_phase} in people
+    assert {"RACI matrix by phase": [links.raci_phase_page(p.id) for p in pb.phases]} in people

@@ -14,7 +14,7 @@ import pytest
 
 from playbook.data.model import Playbook
 from playbook.render import links
-from playbook.render.raci import render_raci_matrix
+from playbook.render.raci import render_raci_matrix, render_raci_rollup, render_raci_rollup_phase
 from tests.helpers import DATA, VALID, playbook_of
 
 #: The letters of the model, in the order the data lists them.
@@ -101,3 +101,111 @@ def test_every_phase_page_of_a_split_matrix_holds_the_models_letters(playbook: P
         reader = read_matrix(render_raci_matrix(playbook, page, phase.id))
         ours = {k: v for k, v in expected.items() if k[0] in {t.id for _, t in phase.tasks()}}
         assert reader.cells == ours, phase.id
+
+
+class RollupReader(HTMLParser):
+    """The cells of a rendered roll-up: ``(phase id, sub-phase id or "", role id) -> text``.
+
+    Also each cell's ``data-count`` and heat class, so pages of a split roll-up can be compared
+    with the one-page roll-up cell for cell.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.columns: list[str] = []
+        self.cells: dict[tuple[str, str, str], str] = {}
+        self.shading: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self._row: tuple[str, str] | None = None
+        self._position = 0
+        self._cell: tuple[str, str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        classes = (attr.get("class") or "").split()
+        if tag == "th" and "raci-role" in classes:
+            self.columns.append(str(attr["data-role"]))
+        elif tag == "tr" and {"raci-rollup-phase", "raci-rollup-sub"} & set(classes):
+            self._row = (str(attr["data-phase"]), attr.get("data-subphase") or "")
+            self._position = 0
+        elif tag == "td" and self._row is not None:
+            role = self.columns[self._position]
+            self._position += 1
+            assert attr.get("data-role") == role, f"{self._row}: a cell is not under {role}"
+            self._cell = (*self._row, role)
+            assert self._cell not in self.cells, f"two cells for {self._cell}"
+            self.cells[self._cell] = ""
+            self.shading[self._cell] = (str(attr.get("class")), str(attr.get("data-count")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self._cell = None
+        elif tag == "tr":
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self.cells[self._cell] += data.strip()
+
+
+def read_rollup(markdown: str) -> RollupReader:
+    reader = RollupReader()
+    reader.feed(markdown)
+    reader.close()
+    return reader
+
+
+def model_counts(pb: Playbook, *, phases: bool, subs: bool) -> dict[tuple[str, str, str], str]:
+    """The roll-up's cells counted off the model's letters: ``"R2A1"``, in R, A, S, C, I order.
+
+    Keys are ``(phase id, "", role id)`` for phase rows and ``(phase id, sub-phase id, role
+    id)`` for sub-phase rows.
+    """
+    letter_of = model_letters(pb)
+    groups: list[tuple[str, str, list[str]]] = []
+    for phase in pb.phases:
+        if phases:
+            groups.append((phase.id, "", [t.id for _, t in phase.tasks()]))
+        if subs:
+            groups += [(phase.id, s.id, list(s.tasks)) for s in phase.sub_phases.values()]
+    cells = {}
+    for phase_id, sub_id, task_ids in groups:
+        for role in pb.roles:
+            held = [letter_of[(task_id, role)] for task_id in task_ids]
+            cells[(phase_id, sub_id, role)] = "".join(
+                f"{x}{held.count(x)}" for x in LETTERS if held.count(x)
+            )
+    return cells
+
+
+def test_every_cell_of_the_rollup_is_counted_from_the_models_letters(playbook: Playbook) -> None:
+    reader = read_rollup(render_raci_rollup(playbook, links.RACI_ROLLUP))
+    assert sorted(reader.columns) == sorted(playbook.roles)
+    expected = model_counts(playbook, phases=True, subs=True)
+    assert reader.cells.keys() == expected.keys()
+    wrong = {c: (got, expected[c]) for c, got in reader.cells.items() if got != expected[c]}
+    assert not wrong, f"{len(wrong)} cells differ from the model: (shown, counted): {wrong}"
+    assert any(expected.values())
+
+
+def test_a_split_rollup_shows_every_cell_once_as_the_one_page_rollup_does(
+    playbook: Playbook,
+) -> None:
+    whole = read_rollup(render_raci_rollup(playbook, links.RACI_ROLLUP))
+    index = read_rollup(render_raci_rollup(playbook, links.RACI_ROLLUP, split=True))
+    # The roll-up page keeps the phase rows only.
+    assert index.cells == model_counts(playbook, phases=True, subs=False)
+    subs: dict[tuple[str, str, str], str] = {}
+    for phase in playbook.phases:
+        page = read_rollup(
+            render_raci_rollup_phase(playbook, links.raci_rollup_phase_page(phase.id), phase.id)
+        )
+        ours = {k: v for k, v in page.cells.items() if k[1]}
+        # A phase's page: its own row, then its sub-phase rows, shaded as on the one page.
+        assert {k[0] for k in page.cells} == {phase.id}
+        assert {k: v for k, v in page.cells.items() if not k[1]} == {
+            k: v for k, v in index.cells.items() if k[0] == phase.id
+        }
+        assert {k: page.shading[k] for k in page.cells} == {k: whole.shading[k] for k in page.cells}
+        assert not subs.keys() & ours.keys()
+        subs.update(ours)
+    assert subs == model_counts(playbook, phases=False, subs=True)

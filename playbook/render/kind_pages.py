@@ -32,6 +32,8 @@ from playbook.render.raci import (
     render_raci_index,
     render_raci_matrix,
     render_raci_rollup,
+    render_raci_rollup_phase,
+    rollup_is_split,
 )
 from playbook.render.roles import render_role_page, render_roles_index
 from playbook.render.self_heal import render_self_heal
@@ -70,9 +72,17 @@ def raci_matrix(pb: Playbook, page: str, ctx: PageContext) -> list[Page]:
     return pages
 
 
-def raci_rollup(pb: Playbook, page: str, ctx: PageContext) -> str:
-    """The RACI roll-up by phase, with the validator's warnings."""
-    return render_raci_rollup(pb, page, ctx.issues)
+def raci_rollup(pb: Playbook, page: str, ctx: PageContext) -> list[Page]:
+    """The RACI roll-up with the validator's warnings: one page, or its phase rows and a page of
+    sub-phase rows per phase when it is too big."""
+    split = rollup_is_split(pb)
+    rollup = render_raci_rollup(pb, page, ctx.issues, split=split)
+    pages = [page_from(pb, page, rollup, "roles.yaml", search=False, wide=True)]
+    for phase in pb.phases if split else ():
+        uri = links.raci_rollup_phase_page(phase.id)
+        content = render_raci_rollup_phase(pb, uri, phase.id)
+        pages.append(page_from(pb, uri, content, f"phase:{phase.id}", search=False, wide=True))
+    return pages
 
 
 def role_page(pb: Playbook, page: str, ctx: PageContext) -> str:

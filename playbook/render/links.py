@@ -44,6 +44,11 @@ def raci_phase_page(phase_id: str) -> str:
     return f"people/raci/{phase_id}.md"
 
 
+def raci_rollup_phase_page(phase_id: str) -> str:
+    """Source URI of a phase's page of the RACI roll-up (when the roll-up is split)."""
+    return f"people/raci-rollup/{phase_id}.md"
+
+
 def phase_page(phase_id: str) -> str:
     """Source URI of a phase's page; tasks and sub-phases are anchors on it."""
     return record_page("phase", phase_id)

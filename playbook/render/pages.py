@@ -389,6 +389,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: Folders whose pages form a sub-section of their section's nav, with its label.
 SUB_SECTIONS: dict[str, str] = {
     "people/raci/": "RACI matrix by phase",
+    "people/raci-rollup/": "RACI roll-up by phase",
     "people/roles/": "Role pages",
     "governance/models/": "Model cards",
 }

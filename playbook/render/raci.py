@@ -241,67 +241,146 @@ def _rollup_cells(
     return "".join(cells)
 
 
-def render_raci_rollup(pb: Playbook, page: str, issues: Sequence[Issue] = ()) -> str:
-    """Phase and sub-phase by role: counts of each letter, shaded by the number of tasks.
+#: Above this many sub-phase cells (sub-phases times roles) the roll-up keeps one row per
+#: phase, and each phase's sub-phase rows get a page of their own. The roll-up of a playbook ten
+#: times the reference size (300 sub-phases by 45 roles) is almost 2 MB of HTML in one page; the
+#: reference playbook (about 700 cells) stays on one page.
+ROLLUP_SPLIT_CELLS = 6_000
 
-    Phase rows and sub-phase rows are shaded on separate scales (each against its busiest
-    cell), so a heavy sub-phase stands out even within a heavy phase. The RACI health report
-    (:func:`render_raci_health`) follows the table.
+
+def rollup_is_split(pb: Playbook, budget: int | None = None) -> bool:
+    """True when the roll-up is too big for one page (more than ``budget`` sub-phase cells)."""
+    n_subs = sum(len(p.sub_phases) for p in pb.phases)
+    return n_subs * len(pb.roles) > (ROLLUP_SPLIT_CELLS if budget is None else budget)
+
+
+class _Rollup:
+    """The letter counts of the roll-up and the two shading scales, shared by its pages.
+
+    Phase rows and sub-phase rows are shaded on separate scales (each against its busiest cell
+    in the whole playbook), so a heavy sub-phase stands out even within a heavy phase, and a
+    cell reads the same on the roll-up and on a phase's page of a split roll-up.
     """
-    roles = roles_in_order(pb)
-    shown = letters(pb)
-    phase_counts = {p.id: count_letters(t for _, t in p.tasks()) for p in pb.phases}
-    sub_counts = {
-        (p.id, s.id): count_letters(s.tasks.values())
-        for p in pb.phases
-        for s in p.sub_phases.values()
-    }
 
-    def busiest(groups: Iterable[dict[str, Counter[str]]]) -> int:
+    def __init__(self, pb: Playbook) -> None:
+        self.roles = roles_in_order(pb)
+        self.shown = letters(pb)
+        self.phases = {p.id: count_letters(t for _, t in p.tasks()) for p in pb.phases}
+        self.subs = {
+            (p.id, s.id): count_letters(s.tasks.values())
+            for p in pb.phases
+            for s in p.sub_phases.values()
+        }
+        self.top_phase = self._busiest(self.phases.values())
+        self.top_sub = self._busiest(self.subs.values())
+
+    def _busiest(self, groups: Iterable[dict[str, Counter[str]]]) -> int:
         return max(
-            (sum(c[letter] for letter in shown) for g in groups for c in g.values()), default=0
+            (sum(c[letter] for letter in self.shown) for g in groups for c in g.values()),
+            default=0,
         )
 
-    top_phase = busiest(phase_counts.values())
-    top_sub = busiest(sub_counts.values())
-    out = [
-        "# RACI roll-up\n\n",
-        data_note(pb, "roles.yaml", "lifecycle"),
-        "How many tasks each role holds a letter on, per phase and sub-phase. Darker cells "
-        "mean more tasks: use it to spot roles that are stretched across the lifecycle, and "
-        "phases where one role carries most of the load. The "
-        f"[full matrix]({links.md_href(links.RACI_MATRIX, page)}) shows the individual tasks; "
-        f"the [RACI health](#raci-health) report below lists the validator's warnings.\n\n",
-        render_legend(pb),
-        '<div class="raci-scroll" data-raci-scroll>\n',
-        '<table class="raci-rollup" data-raci-rollup>\n',
-        '<thead><tr><th scope="col" class="raci-task-col">Phase / sub-phase</th>',
-        "".join(_role_header(r, page) for r in roles),
-        "</tr></thead>\n<tbody>\n",
-    ]
-    for phase in pb.phases:
+    def head(self, page: str) -> list[str]:
+        return [
+            '<div class="raci-scroll" data-raci-scroll>\n',
+            '<table class="raci-rollup" data-raci-rollup>\n',
+            '<thead><tr><th scope="col" class="raci-task-col">Phase / sub-phase</th>',
+            "".join(_role_header(r, page) for r in self.roles),
+            "</tr></thead>\n<tbody>\n",
+        ]
+
+    def phase_row(self, phase: Phase, page: str, more: str = "") -> str:
         n_tasks = sum(1 for _ in phase.tasks())
-        out.append(
+        return (
             f'<tr class="raci-rollup-phase" data-phase="{html(phase.id)}"><th scope="row">'
             f'<a href="{links.href(links.phase_page(phase.id), page)}">'
             f"{phase.order}. {html(phase.name)}</a> "
-            f'<span class="raci-tasks">({plural(n_tasks, "task")})</span></th>'
-            + _rollup_cells(phase_counts[phase.id], roles, shown, top_phase)
+            f'<span class="raci-tasks">({plural(n_tasks, "task")})</span>{more}</th>'
+            + _rollup_cells(self.phases[phase.id], self.roles, self.shown, self.top_phase)
             + "</tr>\n"
         )
+
+    def sub_rows(self, phase: Phase, page: str) -> list[str]:
+        out = []
         for sub in phase.sub_phases.values():
             url = links.href(links.phase_page(phase.id), page, sub.id)
+            counts = self.subs[(phase.id, sub.id)]
             out.append(
                 f'<tr class="raci-rollup-sub" data-phase="{html(phase.id)}" '
                 f'data-subphase="{html(sub.id)}"><th scope="row">'
                 f'<a href="{url}">{html(sub.name)}</a> '
                 f'<span class="raci-tasks">({plural(len(sub.tasks), "task")})</span></th>'
-                + _rollup_cells(sub_counts[(phase.id, sub.id)], roles, shown, top_sub)
+                + _rollup_cells(counts, self.roles, self.shown, self.top_sub)
                 + "</tr>\n"
             )
+        return out
+
+
+def render_raci_rollup(
+    pb: Playbook, page: str, issues: Sequence[Issue] = (), *, split: bool = False
+) -> str:
+    """Phase and sub-phase by role: counts of each letter, shaded by the number of tasks.
+
+    The RACI health report (:func:`render_raci_health`) follows the table.
+
+    Args:
+        pb: The playbook.
+        page: Source URI of the page.
+        issues: The validator's issues, listed by the health report.
+        split: One row per phase only, each linking its page of sub-phase rows
+            (:func:`render_raci_rollup_phase`); for a roll-up too big for one page.
+    """
+    rollup = _Rollup(pb)
+    if split:
+        scope = (
+            "per phase; each phase's page breaks it down by sub-phase (the roll-up is too big "
+            "for one page)"
+        )
+    else:
+        scope = "per phase and sub-phase"
+    out = [
+        "# RACI roll-up\n\n",
+        data_note(pb, "roles.yaml", "lifecycle"),
+        f"How many tasks each role holds a letter on, {scope}. Darker cells "
+        "mean more tasks: use it to spot roles that are stretched across the lifecycle, and "
+        "phases where one role carries most of the load. The "
+        f"[full matrix]({links.md_href(links.RACI_MATRIX, page)}) shows the individual tasks; "
+        f"the [RACI health](#raci-health) report below lists the validator's warnings.\n\n",
+        render_legend(pb),
+        *rollup.head(page),
+    ]
+    for phase in pb.phases:
+        if split:
+            url = links.href(links.raci_rollup_phase_page(phase.id), page)
+            out.append(rollup.phase_row(phase, page, f' · <a href="{url}">by sub-phase</a>'))
+        else:
+            out += [rollup.phase_row(phase, page), *rollup.sub_rows(phase, page)]
     out.append("</tbody>\n</table>\n</div>\n\n")
     out.append(render_raci_health(pb, page, issues))
     return "".join(out)
+
+
+def render_raci_rollup_phase(pb: Playbook, page: str, phase_id: str) -> str:
+    """One phase's page of a split roll-up: the phase's row, then one row per sub-phase."""
+    rollup = _Rollup(pb)
+    phase = next(p for p in pb.phases if p.id == phase_id)
+    matrix = links.raci_phase_page(phase.id) if matrix_is_split(pb) else links.RACI_MATRIX
+    return "".join(
+        [
+            f"# RACI roll-up: {phase.order}. {text(phase.name)}\n\n",
+            data_note(pb, "roles.yaml", f"phase:{phase.id}"),
+            "How many tasks each role holds a letter on in each sub-phase of "
+            f"{refs.phase(pb, page, phase.id)}, shaded on the same scale as the "
+            f"[roll-up]({links.md_href(links.RACI_ROLLUP, page)}), which lists the other "
+            f"phases. The [RACI matrix]({links.md_href(matrix, page)}) shows the individual "
+            "tasks.\n\n",
+            render_legend(pb),
+            *rollup.head(page),
+            rollup.phase_row(phase, page),
+            *rollup.sub_rows(phase, page),
+            "</tbody>\n</table>\n</div>\n",
+        ]
+    )
 
 
 # --------------------------------------------------------------------------------------------

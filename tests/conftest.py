@@ -59,7 +59,8 @@ def _heavy_work(args: Sequence[str]) -> str | None:
     words = [os.path.basename(str(a)) for a in args]
     if any("chrom" in w or "chrome" in w or "playwright" in w for w in words):
         return "starts a browser"
-    runs_site_tool = any(w in ("mkdocs", "zensical", "playbook", "playbook.cli") for w in words)
+    site_tools = ("mkdocs", "zensical", "playbook", "playbook.cli", "playbook.site.live")
+    runs_site_tool = any(w in site_tools for w in words)
     if runs_site_tool and {"build", "serve", "gh-deploy", "pdf"} & set(words):
         return f"runs '{' '.join(words[:5])} ...'"
     return None

@@ -22,8 +22,10 @@ from playbook.render.dot import (
 )
 from playbook.render.svg import (
     DiagramError,
+    cache_key,
     clean_svg,
     diagram_html,
+    engine_identity,
     find_engine,
     render_count,
     render_svg,
@@ -242,6 +244,26 @@ def test_second_render_comes_from_the_cache(pb: Playbook, tmp_path: Path) -> Non
     cached = list((tmp_path / "cache").iterdir())
     assert len(cached) == 1
     assert cached[0].suffix == ".svg"
+
+
+def test_a_planted_diagram_in_the_cache_is_never_used(
+    pb: Playbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pull request controls a committed .cache/: a file at the right name, with or without a
+    # signature-shaped first line, holding script that clean_svg would not catch.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    cache = tmp_path / "project" / ".cache" / "diagrams"
+    dot = to_dot_lifecycle(pb, "process/index.md")
+    key = cache_key(engine_identity(find_engine()), dot)
+    planted = '<svg/onload=alert(1)><A xlink:href="javascript:alert(2)">x</A></svg>'
+    for content in (planted, "0" * 64 + "\n" + planted):
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / f"{key}.svg").write_text(content, encoding="utf-8")
+        reset_render_count()
+        svg = render_svg(dot, cache)
+        assert render_count() == 1  # drawn by Graphviz, not read
+        assert "alert" not in svg
+        assert "alert" not in (cache / f"{key}.svg").read_text(encoding="utf-8")
 
 
 def test_a_changed_diagram_is_rendered_again(pb: Playbook, tmp_path: Path) -> None:

@@ -214,7 +214,8 @@ def serve(config: Path, addr: str, full: bool) -> None:
     ) as out:
         out.write(text)
     served = Path(out.name)
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr]
+    # MkDocs's own `serve`, with a watcher that sees an edit at once (playbook.site.live).
+    cmd = [sys.executable, "-m", "playbook.site.live", "serve", "--dev-addr", addr]
     # The config and the data it names, wherever that is (PLAYBOOK_DATA may point elsewhere).
     cmd += ["--config-file", str(served), "--watch", str(config), "--watch", str(data)]
     from playbook.cli.outputs import child_dies_with_parent

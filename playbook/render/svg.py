@@ -2,7 +2,8 @@
 
 ``render_svg`` looks for ``dot`` on PATH, then the ``graphviz-pure`` executable (beside the
 running Python, then on PATH). Results are cached on disk by the SHA-256 of the engine's
-identity and the DOT text, so a warm build renders nothing (see :func:`render_count`). The SVG is
+identity and the DOT text, signed with a key outside the checkout (a planted file is ignored),
+so a warm build renders nothing (see :func:`render_count`). The SVG is
 post-processed to be deterministic (no XML prolog, no comments carrying Graphviz's version, no
 generated ids) and accessible (a title, an accessible name, ``xlink:href`` links with their
 tooltip as a ``<title>``), ready to be inlined in a page with :func:`diagram_html`.
@@ -18,10 +19,10 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from playbook.safety import escape, is_site_link
+from playbook.signed_cache import SignedStore
 
 #: The default cache folder, relative to the project root.
 DEFAULT_CACHE_DIR = Path(".cache") / "diagrams"
@@ -132,16 +133,14 @@ def _run(executable: str, dot: str) -> str:
     return proc.stdout.decode()
 
 
-def _write_atomic(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def diagram_store(cache_dir: Path) -> SignedStore:
+    """The signed store of Graphviz output in ``cache_dir`` (``.cache/diagrams``).
+
+    The project it belongs to is the folder holding ``.cache``: a store whose folder leads out
+    of it, or whose key lies in it, is off (every diagram is drawn).
+    """
+    folder = Path(cache_dir)
+    return SignedStore(folder, "diagrams", folder.absolute().parent.parent, suffix=".svg")
 
 
 def render_svg(dot: str, cache_dir: Path = DEFAULT_CACHE_DIR) -> str:
@@ -158,16 +157,19 @@ def render_svg(dot: str, cache_dir: Path = DEFAULT_CACHE_DIR) -> str:
         DiagramError: Graphviz is missing or rejected the DOT text.
     """
     executable = find_engine()
-    # The cache holds Graphviz's own output; cleaning is cheap and runs on every read, so a
-    # change to clean_svg never serves stale markup.
-    cached = Path(cache_dir) / f"{cache_key(engine_identity(executable), dot)}.raw.svg"
+    # The cache holds Graphviz's own output, signed (playbook.signed_cache): a planted file
+    # in a committed .cache/ is never read, because clean_svg tidies Graphviz's output but is
+    # no sanitiser for hostile SVG. Cleaning is cheap and runs on every read, so a change to
+    # clean_svg never serves stale markup.
+    store = diagram_store(cache_dir)
+    key = cache_key(engine_identity(executable), dot)
     global _CACHE_HITS
-    try:
-        raw = cached.read_text(encoding="utf-8")
+    raw = store.read(key)
+    if raw is not None:
         _CACHE_HITS += 1
-    except FileNotFoundError:
+    else:
         raw = _run(executable, dot)
-        _write_atomic(cached, raw)
+        store.write(key, raw)
     return clean_svg(raw)
 
 

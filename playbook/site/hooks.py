@@ -40,7 +40,7 @@ from playbook.render.svg import (
     reset_render_count,
 )
 from playbook.render.tasklist import quiet_task_marks
-from playbook.site import preview, rebuild_cache
+from playbook.site import preview, rebuild_cache, search_cache
 from playbook.site.generated import DownloadFile, GeneratedFile, sandbox_macros
 from playbook.site.revisions import revision_time, source_date_epoch
 
@@ -211,30 +211,37 @@ def on_page_context(
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    """Under ``mkdocs serve``, let rebuilds reuse unchanged pages' HTML (``rebuild_cache``)."""
+    """Under ``mkdocs serve``, keep pages, search entries and templates in memory, and show
+    data errors as a banner over the last good playbook."""
     if command == "serve":
         rebuild_cache.enable()
+        search_cache.enable()
         preview.enable()
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    """Start counting this build's diagrams (``mkdocs serve`` builds many in one process)."""
+    """Start counting this build's diagrams and pages (``mkdocs serve`` builds many in one
+    process); open the page cache beside the config (``rebuild_cache``)."""
     reset_render_count()
+    rebuild_cache.start_build(config)
 
 
 def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
-    """Under ``mkdocs serve``, convert the page only if its Markdown changed since last time."""
-    if rebuild_cache.enabled():
-        page.render = functools.partial(rebuild_cache.render_page, page)  # type: ignore[method-assign]
+    """Convert the page only if no earlier build converted the same Markdown (``rebuild_cache``)."""
+    page.render = functools.partial(rebuild_cache.render_page, page)  # type: ignore[method-assign]
     return page
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    """Under ``mkdocs serve``, compile each theme template once, not once per rebuild."""
+    """Under ``mkdocs serve``, compile each theme template once, not once per rebuild, and
+    index only the pages whose HTML changed (``search_cache``)."""
     rebuild_cache.use_template_cache(env)
+    search_cache.install(config)
     return env
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Say how many diagrams Graphviz drew and how many came from the cache (benchmarks read it)."""
+    """Say how many diagrams Graphviz drew and how many pages converted, and how many of each
+    came from the cache (benchmarks read it)."""
     log.info("diagrams: %d rendered, %d cached", render_count(), cache_hit_count())
+    log.info("pages: %d converted, %d cached", *rebuild_cache.finish_build())

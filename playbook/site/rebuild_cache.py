@@ -1,45 +1,46 @@
-"""What ``mkdocs serve`` may keep from one rebuild to the next: pages' HTML, compiled templates.
+"""Converted pages kept across builds, by content hash; theme templates compiled once.
 
-A data edit makes ``mkdocs serve`` rebuild the whole site, and converting every page's Markdown
-to HTML is the largest part of a rebuild. A page whose final Markdown (after the hooks and
-mkdocs-macros) is unchanged, on a site whose set of files is unchanged, converts to the same
-HTML, table of contents, title and anchors: :func:`render_page` reuses them. Renaming a role
-changes about half of the reference playbook's Markdown; editing one task's description, a page
-or two. Theme templates are likewise compiled once per server rather than once per rebuild.
+Converting every page's Markdown to HTML is the largest part of a build. A page whose final
+Markdown (after the hooks and mkdocs-macros) is unchanged, on a site whose extensions and set of
+files are unchanged, converts to the same HTML, table of contents, title and anchors:
+:func:`render_page` reuses them. It keeps them in memory for the rebuilds of ``mkdocs serve``
+and on disk, under ``.cache/pages`` beside the config, for the next ``mkdocs build`` or a
+restarted server. The disk entries are JSON signed with a key outside the checkout
+(:mod:`playbook.signed_cache`): a planted or altered entry is ignored and the page converted.
+A page whose conversion logged a warning is never kept, so a strict build reports it again.
+After each build the disk entries that build did not use are deleted (:func:`finish_build`).
 
-Only ``mkdocs serve`` turns this on (:func:`enable`, from the hooks' ``on_startup``): a
-``mkdocs build`` is one build in a fresh process and has nothing to reuse. The state lives here,
-not in ``hooks.py``, because MkDocs runs the hooks file anew on every rebuild. A page whose
-conversion logged a warning is never kept, so a strict rebuild reports it again.
+Renaming a role changes about a quarter of the reference playbook's pages; editing one task's
+description, a page or two. Theme templates are compiled once per server rather than once per
+rebuild. The state lives here, not in ``hooks.py``, which MkDocs runs anew on every rebuild.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
+import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from playbook.signed_cache import SignedStore
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
-    from mkdocs.structure.toc import TableOfContents
 
-
-@dataclass(frozen=True, slots=True)
-class _Rendered:
-    """What ``Page.render`` produced for one page."""
-
-    key: str
-    content: str
-    toc: TableOfContents
-    title: str | None
-    anchors: frozenset[str]
-    #: Links to anchors, by the source URI of the page linked to (File objects are per build).
-    links: dict[str, dict[str, str]] | None
+#: Bumped when the entries' shape changes.
+FORMAT = 1
+#: Distributions whose code turns Markdown into a page's HTML.
+_ENGINES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material", "pygments")
 
 
 class _Templates(jinja2.BytecodeCache):
@@ -59,47 +60,180 @@ class _Templates(jinja2.BytecodeCache):
         self._code[bucket.key] = bucket.bytecode_to_string()
 
 
-_enabled = False
-_pages: dict[str, _Rendered] = {}
-_site: tuple[int, str] = (0, "")
+_serving = False
+#: In memory, by page: the key and the entry of its last conversion.
+_memory: dict[str, tuple[str, dict[str, Any]]] = {}
+_site: tuple[int, str | None] = (0, None)
+_store: SignedStore | None = None
+_counts = {"converted": 0, "cached": 0}
 _templates = _Templates()
 
 
 def enable() -> None:
-    """Keep pages and templates across rebuilds from now on (``mkdocs serve``)."""
-    global _enabled
-    _enabled = True
-
-
-def enabled() -> bool:
-    """True in a ``mkdocs serve`` process."""
-    return _enabled
+    """Compile theme templates once per process from now on (``mkdocs serve``)."""
+    global _serving
+    _serving = True
 
 
 def clear() -> None:
-    """Forget every kept page (tests)."""
-    _pages.clear()
+    """Forget every page kept in memory (tests)."""
+    _memory.clear()
 
 
 def use_template_cache(env: jinja2.Environment) -> None:
     """Let the theme environment of this rebuild reuse templates compiled by earlier ones."""
-    if _enabled:
+    if _serving:
         env.bytecode_cache = _templates
 
 
-def _site_key(config: MkDocsConfig, files: Files) -> str:
-    """What, besides its own Markdown, a page's HTML depends on: extensions and every URL."""
+def start_build(config: MkDocsConfig) -> None:
+    """Open the disk store beside the config and reset the counts (before any page renders)."""
+    global _store, _site
+    project = Path(config.config_file_path or ".").resolve().parent
+    folder = project / ".cache" / "pages"
+    if _store is None or _store.folder != folder:
+        _store = SignedStore(folder, "pages", project)
+    _store.forget_use()
+    _counts.update(converted=0, cached=0)
+    # Keyed by the Files object's id, which a later build's Files may reuse.
+    _site = (0, None)
+
+
+def finish_build() -> tuple[int, int]:
+    """Delete the disk entries this build did not use; the pages converted and reused."""
+    if _store is not None:
+        _store.evict_unused()
+    return _counts["converted"], _counts["cached"]
+
+
+def _canonical(value: Any) -> Any:
+    """``value`` as JSON-able data that is the same in every process, or TypeError."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{value.__module__}.{value.__qualname__}"
+    raise TypeError(f"no stable form for {type(value).__name__}")
+
+
+@functools.cache
+def _engine_versions() -> str:
+    found = []
+    for name in _ENGINES:
+        try:
+            found.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} absent")
+    return ";".join(found)
+
+
+@functools.cache
+def _extension_source(name: str) -> str:
+    """The SHA-256 of an extension module's source, for extensions outside the engines."""
+    for module in (name, f"markdown.extensions.{name}"):
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError):
+            continue
+        if spec is not None and spec.origin and Path(spec.origin).is_file():
+            return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()
+    return "unknown"
+
+
+def _site_key(config: MkDocsConfig, files: Files) -> str | None:
+    """What, besides its own Markdown, a page's HTML depends on: the engines, the extensions
+    and their settings, and every file's URL. None when a setting has no stable form (an
+    extension object): then pages are kept nowhere."""
     global _site
     if _site[0] != id(files):
-        parts = [
-            repr(config["markdown_extensions"]),
-            repr(sorted((config["mdx_configs"] or {}).items(), key=lambda kv: kv[0])),
-            repr(config["use_directory_urls"]),
-            repr(config["validation"]),
-            *(f"{f.src_uri}\0{f.dest_uri}" for f in files),
-        ]
+        extensions = config["markdown_extensions"]
+        try:
+            settings = json.dumps(
+                _canonical(
+                    {
+                        "format": FORMAT,
+                        "engines": _engine_versions(),
+                        "extensions": extensions,
+                        "sources": [_extension_source(e) for e in extensions],
+                        "mdx_configs": config["mdx_configs"] or {},
+                        "use_directory_urls": config["use_directory_urls"],
+                        "validation": config["validation"],
+                    }
+                ),
+                sort_keys=True,
+            )
+        except TypeError:
+            _site = (id(files), None)
+            return None
+        parts = [settings, *(f"{f.src_uri}\0{f.dest_uri}" for f in files)]
         _site = (id(files), hashlib.sha256("\n".join(parts).encode()).hexdigest())
     return _site[1]
+
+
+def _toc_data(items: list[AnchorLink]) -> list[Any]:
+    return [[i.title, i.id, i.level, _toc_data(i.children)] for i in items]
+
+
+def _toc_of(data: list[Any]) -> list[AnchorLink]:
+    items = []
+    for title, anchor, level, children in data:
+        item = AnchorLink(title, anchor, level)
+        item.children = _toc_of(children)
+        items.append(item)
+    return items
+
+
+def _entry(page: Page) -> dict[str, Any]:
+    links: Any = page.links_to_anchors
+    return {
+        "content": page.content or "",
+        "toc": _toc_data(list(page.toc.items)),
+        "title": page._title_from_render,
+        # Sorted for a stable entry; MkDocs may collect a None among the ids.
+        "anchors": sorted(page.present_anchor_ids or (), key=str),
+        "links": None
+        if links is None
+        else {
+            f.src_uri: dict(sorted(a.items(), key=str)) for f, a in sorted(links.items(), key=_uri)
+        },
+    }
+
+
+def _uri(item: tuple[Any, Any]) -> str:
+    return str(item[0].src_uri)
+
+
+def _restore(page: Page, entry: dict[str, Any], files: Files) -> bool:
+    """Give ``page`` what its conversion produced; False when ``entry`` cannot serve it."""
+    # Page.render keeps links to anchors only above DEBUG, as MkDocs does.
+    wants_links = logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG
+    if wants_links and entry["links"] is None:
+        return False
+    page.content = entry["content"]
+    page.toc = TableOfContents(_toc_of(entry["toc"]))
+    page._title_from_render = entry["title"]
+    page.present_anchor_ids = set(entry["anchors"])
+    if wants_links:
+        page.links_to_anchors = {
+            target: dict(anchors)
+            for uri, anchors in entry["links"].items()
+            if (target := files.get_file_from_path(uri)) is not None
+        }
+    return True
+
+
+def _from_disk(key: str) -> dict[str, Any] | None:
+    payload = _store.read(key) if _store is not None else None
+    if payload is None:
+        return None
+    try:
+        entry = json.loads(payload)
+    except ValueError:
+        return None
+    return entry if isinstance(entry, dict) else None
 
 
 class _Warnings(logging.Handler):
@@ -114,25 +248,28 @@ class _Warnings(logging.Handler):
 
 
 def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
-    """``page.render(config, files)``, reusing the HTML of an earlier rebuild when it can."""
-    if page.markdown is None or not _enabled:
+    """``page.render(config, files)``, reusing an earlier conversion of the same Markdown."""
+    site = _site_key(config, files) if page.markdown is not None else None
+    if site is None:
+        _counts["converted"] += 1
         Page.render(page, config, files)
         return
-    source = f"{_site_key(config, files)}\0{page.file.src_uri}\0{page.markdown}"
-    key = hashlib.sha256(source.encode()).hexdigest()
-    kept = _pages.get(page.file.src_uri)
-    if kept is not None and kept.key == key:
-        page.content = kept.content
-        page.toc = kept.toc
-        page.title = kept.title  # a weak_property in MkDocs: an assigned title wins
-        page.present_anchor_ids = set(kept.anchors)
-        if kept.links is not None:
-            page.links_to_anchors = {
-                target: dict(anchors)
-                for uri, anchors in kept.links.items()
-                if (target := files.get_file_from_path(uri)) is not None
-            }
-        return
+    uri = page.file.src_uri
+    key = hashlib.sha256(f"{site}\0{uri}\0{page.markdown}".encode()).hexdigest()
+    kept = _memory.get(uri)
+    entry = kept[1] if kept is not None and kept[0] == key else _from_disk(key)
+    if entry is not None:
+        try:
+            restored = _restore(page, entry, files)
+        except (KeyError, TypeError, ValueError):  # an entry of another shape
+            restored = False
+        if restored:
+            if _store is not None:
+                _store.used.add(key)
+            if _serving:
+                _memory[uri] = (key, entry)
+            _counts["cached"] += 1
+            return
     counter = _Warnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(counter)
@@ -140,15 +277,12 @@ def render_page(page: Page, config: MkDocsConfig, files: Files) -> None:
         Page.render(page, config, files)
     finally:
         logger.removeHandler(counter)
+    _counts["converted"] += 1
     if counter.count:
-        _pages.pop(page.file.src_uri, None)
+        _memory.pop(uri, None)
         return
-    links: Any = page.links_to_anchors
-    _pages[page.file.src_uri] = _Rendered(
-        key=key,
-        content=page.content or "",
-        toc=page.toc,
-        title=page.title,
-        anchors=frozenset(page.present_anchor_ids or ()),
-        links=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
-    )
+    entry = _entry(page)
+    if _serving:
+        _memory[uri] = (key, entry)
+    if _store is not None:
+        _store.write(key, json.dumps(entry, sort_keys=True, ensure_ascii=False))

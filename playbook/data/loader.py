@@ -7,8 +7,10 @@ CLI of one build share a single parsed model.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -18,7 +20,7 @@ from playbook.data import kinds
 from playbook.data.checks import check_playbook
 from playbook.data.issues import Issue, errors, suggest
 from playbook.data.model import Keyed, Playbook
-from playbook.data.sourcemap import Loc, SourceMap, load_yaml, lookup
+from playbook.data.sourcemap import Loc, SourceMap, load_yaml, lookup, yaml_from_bytes
 from playbook.safety import shorten
 
 
@@ -189,8 +191,37 @@ def pydantic_issues(exc: ValidationError, source: SourceMap, model: type[BaseMod
     return found
 
 
+#: Files parsed and validated lately, by path: the SHA-256 of their bytes and the result.
+_PARSED: OrderedDict[str, tuple[str, SourceMap, BaseModel | None]] = OrderedDict()
+#: How many files :data:`_PARSED` keeps: all of a large playbook's, a few folders' worth.
+_PARSED_FILES = 2048
+
+
 def _read_file(path: Path, relative: str) -> tuple[SourceMap, BaseModel | None]:
-    source = load_yaml(path, f"data/{relative}")
+    """Parse and validate one data file, reusing the result while its bytes are unchanged.
+
+    A preview's rebuild after an edit so re-reads one file, not all of them. Later checks
+    append to the source's issues: each caller gets its own list.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return _parse_file(load_yaml(path, f"data/{relative}"), relative)
+    digest = hashlib.sha256(raw).hexdigest()
+    key = f"{path}\0{relative}"
+    kept = _PARSED.get(key)
+    if kept is not None and kept[0] == digest:
+        _PARSED.move_to_end(key)
+        source, record = kept[1], kept[2]
+    else:
+        source, record = _parse_file(yaml_from_bytes(raw, f"data/{relative}"), relative)
+        _PARSED[key] = (digest, source, record)
+        if len(_PARSED) > _PARSED_FILES:
+            _PARSED.popitem(last=False)
+    return replace(source, issues=list(source.issues)), record
+
+
+def _parse_file(source: SourceMap, relative: str) -> tuple[SourceMap, BaseModel | None]:
     model = model_for(relative)
     if source.issues or model is None:
         if model is None:

@@ -425,12 +425,18 @@ def _marks_of(text: str, file: str) -> dict[Loc, Position]:
 
 def load_yaml(path: Path, file: str) -> SourceMap:
     """Read and parse the YAML file at ``path``; ``file`` is its name in messages."""
-    source = SourceMap(file)
     try:
         raw = path.read_bytes()
     except OSError as exc:
+        source = SourceMap(file)
         source.issues.append(Issue(file, 1, 1, "error", "io", f"cannot read file: {exc}"))
         return source
+    return yaml_from_bytes(raw, file)
+
+
+def yaml_from_bytes(raw: bytes, file: str) -> SourceMap:
+    """Parse the bytes of a YAML file; ``file`` is its name in messages."""
+    source = SourceMap(file)
     if len(raw) > MAX_BYTES:
         source.issues.append(
             Issue(file, 1, 1, "error", "too-large", f"file is larger than {MAX_BYTES:,} bytes")

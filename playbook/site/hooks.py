@@ -221,9 +221,11 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_pre_build(config: MkDocsConfig) -> None:
     """Start counting this build's diagrams and pages (``mkdocs serve`` builds many in one
-    process); open the page cache beside the config (``rebuild_cache``)."""
+    process); open the page cache beside the config (``rebuild_cache``); load the data once for
+    the rest of the build (``preview.pin``)."""
     reset_render_count()
     rebuild_cache.start_build(config)
+    preview.pin()
 
 
 def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
@@ -243,5 +245,11 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
 def on_post_build(config: MkDocsConfig) -> None:
     """Say how many diagrams Graphviz drew and how many pages converted, and how many of each
     came from the cache (benchmarks read it)."""
+    preview.unpin()
     log.info("diagrams: %d rendered, %d cached", render_count(), cache_hit_count())
     log.info("pages: %d converted, %d cached", *rebuild_cache.finish_build())
+
+
+def on_build_error(error: Exception) -> None:
+    """Check the data afresh on the next build, after one that failed."""
+    preview.unpin()

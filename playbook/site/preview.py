@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 _serving = False
 _last_good: dict[str, LoadResult] = {}
 _errors: dict[str, str] = {}
+#: During a build (:func:`pin`), the playbook each data folder loaded as, by folder.
+_pinned: dict[str, LoadResult] | None = None
 
 
 def enable() -> None:
@@ -36,8 +38,33 @@ def load(data_dir: Path) -> LoadResult:
     The result has errors only when there is no good playbook to fall back on (or when not
     serving): the caller fails the build then.
     """
-    result = load_playbook(data_dir)
     key = str(data_dir.resolve())
+    if _pinned is not None and key in _pinned:
+        return _pinned[key]
+    result = _load(data_dir, key)
+    if _pinned is not None:
+        _pinned[key] = result
+    return result
+
+
+def pin() -> None:
+    """From now until :func:`unpin`, :func:`load` returns what it first returned for a folder.
+
+    One build asks for the playbook hundreds of times (from the hooks and macros of every
+    page); the loader's own check that no data file changed lists the data folder each time.
+    """
+    global _pinned
+    _pinned = {}
+
+
+def unpin() -> None:
+    """Check the data files again on every :func:`load` (between builds)."""
+    global _pinned
+    _pinned = None
+
+
+def _load(data_dir: Path, key: str) -> LoadResult:
+    result = load_playbook(data_dir)
     if result.playbook is not None and not errors(result.issues):
         _last_good[key] = result
         _errors.pop(key, None)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from playbook.cli.build import PRINT_PAGE_ENV
 from playbook.data.loader import load_uncached
 from playbook.data.sourcemap import load_yaml
 
@@ -239,14 +240,20 @@ def make_project(
     return config, data
 
 
-def mkdocs_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    """``mkdocs build --strict`` of ``config`` into ``site``, in a child process."""
+def mkdocs_build(
+    config: Path, site: Path, *, print_page: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` of ``config`` into ``site``, in a child process; with the print
+    page (opt-in) when ``print_page``."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if print_page:
+        env[PRINT_PAGE_ENV] = "true"
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
         capture_output=True,
         text=True,
         cwd=config.parent,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env=env,
         check=False,
     )
 

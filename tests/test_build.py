@@ -167,6 +167,28 @@ SVG_PAGE = """\
 """
 
 
+@pytest.mark.slow
+def test_the_print_page_is_built_only_when_asked_for(published: Published, tmp_path: Path) -> None:
+    # The default build leaves it out (it repeats every page's work), and no page links to it;
+    # every page still offers to print itself.
+    assert not (published.out / "print_page").exists()
+    page = (published.out / PAGE_HTML).read_text(encoding="utf-8")
+    assert "print_page/" not in page
+    assert "playbook-print-page" in page
+    out = tmp_path / "site"
+    result = run_build(published.config, out, "--print-page")
+    assert result.exit_code == 0, result.output
+    assert "print-site-cover-page" in (out / "print_page" / "index.html").read_text("utf-8")
+    assert 'href="../../print_page/"' in (out / PAGE_HTML).read_text(encoding="utf-8")
+
+
+def test_print_page_needs_the_mkdocs_engine(tmp_path: Path) -> None:
+    config, _ = make_project(tmp_path / "project")
+    result = run_build(config, tmp_path / "site", "--engine", "zensical", "--print-page")
+    assert result.exit_code == 2
+    assert "--print-page needs --engine mkdocs" in result.output
+
+
 def test_check_svg_links_reports_missing_pages_and_anchors_with_their_location(
     tmp_path: Path,
 ) -> None:

@@ -86,7 +86,7 @@ def test_preview_config_sets_the_local_site_url_and_full_keeps_every_plugin(
     own = read_config(preview)
     assert setting(own, "site_url") == "http://127.0.0.1:8000/"
     assert _names(own) == _names(read_config(base))
-    assert own["plugins"][2] == {"print-site": {"add_cover_page": True}}
+    assert own["plugins"][2] == {"print-site": {"add_cover_page": True, "enabled": True}}
     assert own["plugins"][3] == "git-revision-date-localized"
     preview.write_text(preview_config(base), encoding="utf-8")
     assert setting(read_config(preview), "site_url") == "https://example.org/playbook/"

@@ -100,7 +100,7 @@ def fixture_hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path
     config, data = make_project(root / "project")
     assert inject(data, every_payload(marker)) > len(every_payload(marker))
     site = root / "project" / "site"
-    run = run_playbook("build", "--config", config, "--out", site)
+    run = run_playbook("build", "--print-page", "--config", config, "--out", site)
     assert run.code == 0, run.err
     return config.parent, site, marker
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from playbook.cli.build import mkdocs_build
+from playbook.cli.build import PRINT_PAGE_ENV, mkdocs_build
 from tests.helpers import ROOT, make_project
 from tests.playbook_cli import run_playbook
 
@@ -30,7 +30,8 @@ def fixture_fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture project's site, built once for this module."""
     config, _ = make_project(tmp_path_factory.mktemp("project"))
     site = config.parent / "site"
-    mkdocs_build(config, site, {**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", PRINT_PAGE_ENV: "true"}
+    mkdocs_build(config, site, env)
     return site
 
 
@@ -88,7 +89,7 @@ def test_missing_chromium_is_one_line_and_exit_2(
     ("args", "message"),
     [
         (["--site", "nowhere"], "site folder 'nowhere' not found"),
-        (["--site", "."], "print_page/index.html not found: is the print-site plugin enabled"),
+        (["--site", "."], "print_page/index.html not found: build the site with --print-page"),
         (["--config", "none.yml"], "MkDocs config 'none.yml' not found"),
     ],
 )

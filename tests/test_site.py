@@ -48,7 +48,7 @@ def fixture_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
     rewrite(data, "roles.yaml", rename)
     site = config.parent / "site"
-    proc = mkdocs_build(config, site)
+    proc = mkdocs_build(config, site, print_page=True)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
     result = load_uncached(data)

@@ -90,3 +90,15 @@ def test_ci_run_lints_before_the_readme_test_command() -> None:
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert script.index("make lint") < script.index("make test")
     assert "export CI=true" in script
+
+
+def test_the_pull_request_builds_both_engines_and_the_print_page_beside_the_tests() -> None:
+    text = (ROOT / ".github" / "workflows" / "pull-request.yml").read_text(encoding="utf-8")
+    job = yaml.safe_load(text)["jobs"]["build"]
+    assert job["strategy"]["matrix"]["target"] == ["site", "zensical", "print"]
+    script = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "playbook build --out site" in script
+    assert "playbook build --engine zensical --out site-zensical" in script
+    assert "playbook build --print-page" in script
+    assert "playbook pdf --site site-print" in script
+    assert "needs" not in job  # beside the tests, not after them

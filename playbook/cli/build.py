@@ -28,6 +28,10 @@ from playbook.data.loader import load_playbook
 from playbook.site.config_file import ConfigError, read_config, setting
 
 
+#: The environment variable that turns the print page on (``print-site`` in ``mkdocs.yml``).
+PRINT_PAGE_ENV = "PLAYBOOK_PRINT_PAGE"
+
+
 class BuildError(Exception):
     """A build step failed; the message says which and why."""
 
@@ -202,12 +206,15 @@ def build(
     data_dir: Path | None = None,
     check_external: bool = False,
     engine: str = "mkdocs",
+    print_page: bool = False,
 ) -> Path:
     """Validate, build strictly, link-check and publish into ``out``. Raises BuildError.
 
     ``engine`` is ``mkdocs`` (the site as hooks and plugins build it) or ``zensical`` (the
     ``playbook render`` tree built by Zensical, :mod:`playbook.cli.zensical`); both get the
-    same link checks.
+    same link checks. ``print_page`` adds the print page (the whole playbook in one page, for
+    the PDF; MkDocs only), which the project's config leaves out unless asked for: it repeats
+    every page's work.
     """
     config = config.resolve()
     if not config.is_file():
@@ -223,6 +230,8 @@ def build(
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         if data_dir is not None:
             env["PLAYBOOK_DATA"] = str(Path(data_dir).resolve())
+        if print_page:
+            env[PRINT_PAGE_ENV] = "true"
         if engine == "zensical":
             try:
                 zensical_build(config, tmp, env)

@@ -156,14 +156,27 @@ ENGINE_OPTION = click.option(
 @CONFIG_OPTION
 @click.option("--check-external", is_flag=True, help="Also check external (http/https) links.")
 @ENGINE_OPTION
-def build(out: Path, config: Path, check_external: bool, engine: str) -> None:
+@click.option(
+    "--print-page",
+    is_flag=True,
+    help="Also build the print page (the whole playbook in one page, for printing and the PDF).",
+)
+def build(out: Path, config: Path, check_external: bool, engine: str, print_page: bool) -> None:
     """Validate, build strictly, check every link, then swap the site into OUT."""
     from playbook.cli.build import BuildError
     from playbook.cli.build import build as run_build
     from playbook.cli.outputs import OutputError
 
+    if print_page and engine != "mkdocs":
+        fail("--print-page needs --engine mkdocs: the print page is made by a MkDocs plugin")
     try:
-        site = run_build(out, config=config, check_external=check_external, engine=engine)
+        site = run_build(
+            out,
+            config=config,
+            check_external=check_external,
+            engine=engine,
+            print_page=print_page,
+        )
     except OutputError as exc:
         fail(str(exc))
     except BuildError as exc:
@@ -324,7 +337,7 @@ def render(out: Path, config: Path, plain: Path | None, engine: str, zensical: P
         fail(str(exc))
     click.echo(f"rendered {len(tree.pages)} pages and {len(tree.diagrams)} diagrams into {out}")
     if plain is not None:
-        plain.write_text(plain_config(config, out.resolve(), tree.nav), encoding="utf-8")
+        plain.write_text(plain_config(config, out.resolve(), tree.nav, tree.downloads), encoding="utf-8")
         click.echo(f"wrote {plain}")
     if zensical is not None:
         write_zensical_config(config.resolve(), tree.nav, zensical)
@@ -621,14 +634,14 @@ def pdf(out: Path, site_dir: Path | None, config: Path) -> None:
         fail(f"site folder '{site_dir}' not found")
     with tempfile.TemporaryDirectory(prefix="playbook-pdf-") as tmp:
         try:
-            site = site_dir or run_build(Path(tmp, "site"), config=config)
+            site = site_dir or run_build(Path(tmp, "site"), config=config, print_page=True)
         except OutputError as exc:
             fail(str(exc))
         except BuildError as exc:
             fail(f"build failed: {exc}", 1)
         page = site / "print_page" / "index.html"
         if not page.is_file():
-            fail(f"{page} not found: is the print-site plugin enabled in {config}?")
+            fail(f"{page} not found: build the site with --print-page")
         try:
             print_to_pdf(page, out)
         except BrowserError as exc:

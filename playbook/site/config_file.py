@@ -9,7 +9,7 @@ the plain config that builds ``playbook render`` output, and the preview config 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -130,16 +130,20 @@ def _plugin_name(entry: Any) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
 
 
-def plain_config(config: Path, docs_dir: Path, nav: list[Any]) -> str:
+def plain_config(
+    config: Path, docs_dir: Path, nav: list[Any], downloads: Iterable[str] = ()
+) -> str:
     """A config building a rendered tree with the site's theme, extensions and other plugins.
 
     It inherits ``config`` and takes out only the generator: the macros plugin, the hooks and
-    the watched data. Write it beside ``config`` (relative paths resolve from there).
+    the watched data. The Markdown files in ``downloads`` (blank templates offered as files)
+    are pages to plain MkDocs: they are kept out of the nav without a warning. Write it beside
+    ``config`` (relative paths resolve from there).
     """
     raw = read_config(config)
     # MkDocs enables search when a config names no plugins.
     plugins = [p for p in raw.get("plugins", ["search"]) or [] if _plugin_name(p) != "macros"]
-    doc = {
+    doc: dict[str, Any] = {
         "INHERIT": config.name,
         "docs_dir": str(docs_dir),
         "hooks": [],
@@ -147,6 +151,8 @@ def plain_config(config: Path, docs_dir: Path, nav: list[Any]) -> str:
         "plugins": plugins,
         "nav": nav,
     }
+    if listed := sorted(uri for uri in downloads if uri.endswith(".md")):
+        doc["not_in_nav"] = "\n".join(f"/{uri}" for uri in listed) + "\n"
     header = "# A plain Material build of `playbook render` output: no macros, no hooks.\n"
     body = yaml.dump(doc, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True, width=100)
     return header + body
@@ -155,12 +161,15 @@ def plain_config(config: Path, docs_dir: Path, nav: list[Any]) -> str:
 #: Plugins that redo whole-site work on every rebuild and add nothing to previewing an edit:
 #: the print page (every page again, in one) and the git dates (a ``git log`` per page).
 PREVIEW_SKIPS = ("print-site", "git-revision-date-localized")
+#: The plugin that makes the print page; opt-in in the project's config.
+PRINT_SITE = "print-site"
 
 
 def preview_config(config: Path, site_url: str | None = None, *, full: bool = False) -> str:
     """A config for ``playbook serve``: the project's, inherited, for a local preview.
 
-    The :data:`PREVIEW_SKIPS` plugins are off (both have an ``enabled`` option) unless ``full``.
+    The :data:`PREVIEW_SKIPS` plugins are off (both have an ``enabled`` option) unless ``full``,
+    which also turns the print page on (it is opt-in in the project's config).
     ``site_url``, when given, replaces the project's: ``mkdocs serve`` serves under the path of
     ``site_url``, and a preview belongs at the root of its local address. Write it beside
     ``config``.
@@ -169,9 +178,12 @@ def preview_config(config: Path, site_url: str | None = None, *, full: bool = Fa
     plugins = []
     for entry in raw.get("plugins", ["search"]) or []:
         name = _plugin_name(entry)
+        options = entry[name] if isinstance(entry, dict) else None
         if name in PREVIEW_SKIPS and not full:
-            options = entry[name] if isinstance(entry, dict) else None
             entry = {name: {**(options or {}), "enabled": False}}
+        elif name == PRINT_SITE and full:
+            # The print page is opt-in (mkdocs.yml): a full preview asks for it.
+            entry = {name: {**(options or {}), "enabled": True}}
         plugins.append(entry)
     doc: dict[str, Any] = {"INHERIT": config.name, "plugins": plugins}
     if site_url is not None:

@@ -11,10 +11,14 @@ import-linter contract in ``make lint`` forbids the cycle.
 
 from __future__ import annotations
 
+import enum
+import functools
 import re
 import types
 from collections import defaultdict
-from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -146,9 +150,50 @@ def check_references(pb: Playbook, where: Locator) -> list[Issue]:
 
 def _references(record: BaseModel, loc: Loc) -> Iterable[tuple[Loc, Ref, str]]:
     """Every (key path, marker, id) of a ``Ref``-marked value in ``record``, nested ones too."""
-    for name, info in type(record).model_fields.items():
+    for name, key, annotation, metadata in _fields_to_walk(type(record)):
         value = getattr(record, name)
-        yield from _walk(value, info.annotation, info.metadata, (*loc, info.alias or name))
+        yield from _walk(value, annotation, metadata, (*loc, key))
+
+
+@functools.cache
+def _fields_to_walk(model: type[BaseModel]) -> tuple[tuple[str, str, Any, list[Any]], ...]:
+    """The fields of ``model`` that may hold a reference: (name, key in the data, annotation,
+    metadata). Fields of plain values (text, numbers, dates, literals and lists or maps of
+    them) with no ``Ref`` marker are left out: most of a record, walked once per record."""
+    return tuple(
+        (name, info.alias or name, info.annotation, info.metadata)
+        for name, info in model.model_fields.items()
+        if not _plain_or_unknown(info.annotation, tuple(info.metadata))
+    )
+
+
+def _plain_or_unknown(annotation: Any, metadata: tuple[Any, ...]) -> bool:
+    """:func:`_plain`, or False (walk it) when the annotation cannot be cached."""
+    try:
+        return _plain(annotation, metadata)
+    except TypeError:  # unhashable metadata
+        return False
+
+
+#: Types whose values never hold a record or a reference (unless marked ``Ref``).
+_PLAIN_TYPES = (str, int, float, bool, bytes, date, datetime, Decimal, enum.Enum)
+
+
+@functools.cache
+def _plain(annotation: Any, metadata: tuple[Any, ...] = ()) -> bool:
+    """True when a value of ``annotation`` can hold neither a ``Ref``-marked value nor a record
+    (which is walked by its own type, whatever the annotation says)."""
+    while get_origin(annotation) is Annotated:
+        metadata = (*metadata, *annotation.__metadata__)
+        annotation = get_args(annotation)[0]
+    if any(isinstance(item, Ref) for item in metadata):
+        return False
+    origin = get_origin(annotation)
+    if origin is Literal or annotation is type(None):
+        return True
+    if origin in (Union, types.UnionType, list, dict, tuple, set, frozenset):
+        return all(_plain(arg) for arg in get_args(annotation) if arg is not Ellipsis)
+    return isinstance(annotation, type) and issubclass(annotation, _PLAIN_TYPES)
 
 
 def _base(annotation: Any) -> type:

@@ -19,7 +19,14 @@ measured in child processes:
   the floor for the generator. ``overhead_vs_plain`` is ``warm_build_s / plain_build_s``;
 - ``zensical_build_s``: a strict Zensical build of the same rendered tree (the second engine,
   ``playbook build --engine zensical``), its cache cleared; ``engines`` in the JSON puts the
-  three builds of each scale side by side.
+  three builds of each scale side by side;
+- ``print_build_s`` and ``print_page_bytes``: the build with the print page (opt-in:
+  ``playbook build --print-page``, the PDF and the published site), at the scales of
+  ``--print-scales`` (x1 and x10 by default); None elsewhere.
+
+Once per run, ``calibration_build_s`` times plain Material on 1,000 one-paragraph pages (no
+generator, the theme's defaults): the unit for the machine's speed. ``x30_vs_calibration`` is
+the x30 cold build in that unit, and ``ratio_30_to_1`` the x30 cold build over the x1 one.
 
 The machine this runs on may be shared: compare the ratios of one run rather than absolute
 times across runs. ``--repeat N`` takes the fastest of N warm and plain builds, alternated.
@@ -46,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.synthetic import generate
+from playbook.cli.build import PRINT_PAGE_ENV
 from playbook.cli.zensical import zensical_executable
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,8 +65,13 @@ END = "<!-- benchmarks:end -->"
 PRINT_PAGE = "print_page/index.html"
 _DIAGRAMS = re.compile(r"diagrams: (\d+) rendered, (\d+) cached")
 
+#: Pages of the calibration site.
+CALIBRATION_PAGES = 1000
+
 #: The issue's targets: (label, key, limit, scale or None for a top-level number).
 TARGETS: tuple[tuple[str, str, float, int | None], ...] = (
+    ("x30 cold build / calibration build", "x30_vs_calibration", 3.5, None),
+    ("x30 build / x1 build", "ratio_30_to_1", 35, None),
     ("x10 build / x1 build", "ratio_10_to_1", 12, None),
     ("generator / plain Material (x10, warm)", "overhead_vs_plain", 1.3, 10),
     ("diagram renders on a warm build (x1)", "warm_diagram_renders", 0, 1),
@@ -66,6 +79,8 @@ TARGETS: tuple[tuple[str, str, float, int | None], ...] = (
     ("diagram renders on a warm build (x30)", "warm_diagram_renders", 0, 30),
     ("largest page at x10 (bytes)", "largest_page_bytes", 1_500_000, 10),
     ("search index at x10 (bytes)", "search_index_bytes", 5_000_000, 10),
+    ("largest page at x30 (bytes)", "largest_page_bytes", 1_500_000, 30),
+    ("search index at x30 (bytes)", "search_index_bytes", 5_000_000, 30),
     ("validation at x30 (s)", "validate_s", 5, 30),
     ("peak memory at x30 (MB)", "peak_rss_mb", 1024, 30),
 )
@@ -96,7 +111,8 @@ class Scale:
     plain_build_s: float
     zensical_build_s: float
     overhead_vs_plain: float
-    print_page_bytes: int
+    print_page_bytes: int | None
+    print_build_s: float | None
     tasks: int
     use_cases: int
     tools: int
@@ -135,10 +151,41 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> Build:
     )
 
 
-def mkdocs_build(project: Path, config: str, site: str) -> Build:
-    """A strict build of ``project/config`` into ``project/site``."""
+def mkdocs_build(project: Path, config: str, site: str, *, print_page: bool = False) -> Build:
+    """A strict build of ``project/config`` into ``project/site``, with the print page when
+    ``print_page`` (it is opt-in)."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config, "-d", site]
-    return _run(cmd, project, _env(project))
+    env = _env(project)
+    if print_page:
+        env[PRINT_PAGE_ENV] = "true"
+    return _run(cmd, project, env)
+
+
+def calibration_project(folder: Path, pages: int = CALIBRATION_PAGES) -> Path:
+    """Plain Material on ``pages`` one-paragraph pages: no generator, the theme's defaults."""
+    project = folder / "calibration"
+    docs = project / "docs"
+    docs.mkdir(parents=True)
+    (project / "mkdocs.yml").write_text(
+        "site_name: Calibration\ntheme:\n  name: material\n", encoding="utf-8"
+    )
+    width = len(str(pages))
+    for number in range(1, pages + 1):
+        (docs / f"page-{number:0{width}d}.md").write_text(
+            f"# Page {number}\n\nThis page is one of {pages} that time a plain Material build "
+            f"on this machine; it is number {number}.\n",
+            encoding="utf-8",
+        )
+    (docs / "index.md").write_text("# Calibration\n\nA plain site.\n", encoding="utf-8")
+    return project
+
+
+def calibrate(folder: Path) -> float:
+    """Seconds of a strict build of :func:`calibration_project`."""
+    project = calibration_project(folder)
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site"]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return round(_run(cmd, project, env).seconds, 2)
 
 
 _VALIDATE = """\
@@ -217,21 +264,22 @@ def make_project(folder: Path, scale: int) -> Path:
     return project
 
 
-def _site_sizes(site: Path) -> tuple[int, int, int, int]:
-    """Pages, the largest page (print page aside), the search index and the print page."""
+def _site_sizes(site: Path) -> tuple[int, int, int]:
+    """Pages, the largest page (print page aside) and the search index."""
     pages = sorted(site.rglob("index.html"))
     sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in pages}
-    printed = sizes.pop(PRINT_PAGE, 0)
+    sizes.pop(PRINT_PAGE, None)
     index = site / "search" / "search_index.json"
     return (
-        len(pages),
+        len(sizes),
         max(sizes.values(), default=0),
         index.stat().st_size if index.is_file() else 0,
-        printed,
     )
 
 
-def measure(folder: Path, scale: int, repeat: int = 1, log: Any = None) -> Scale:
+def measure(
+    folder: Path, scale: int, repeat: int = 1, log: Any = None, *, print_page: bool = False
+) -> Scale:
     """Every measurement at one scale, in a new project under ``folder``."""
 
     def say(message: str) -> None:
@@ -257,7 +305,12 @@ def measure(folder: Path, scale: int, repeat: int = 1, log: Any = None) -> Scale
         say(f"Zensical build {zensical[-1].seconds:.1f} s")
     fastest = min(warm, key=lambda b: b.seconds)
     floor = min(plain, key=lambda b: b.seconds)
-    pages, largest, search, printed = _site_sizes(project / "site")
+    pages, largest, search = _site_sizes(project / "site")
+    printed: Build | None = None
+    if print_page:
+        printed = mkdocs_build(project, "mkdocs.yml", "site-print", print_page=True)
+        say(f"build with the print page {printed.seconds:.1f} s")
+    print_file = project / "site-print" / PRINT_PAGE
     return Scale(
         validate_s=round(checked["seconds"], 3),
         build_s=round(cold.seconds, 2),
@@ -270,7 +323,8 @@ def measure(folder: Path, scale: int, repeat: int = 1, log: Any = None) -> Scale
         plain_build_s=round(floor.seconds, 2),
         zensical_build_s=round(min(b.seconds for b in zensical), 2),
         overhead_vs_plain=round(fastest.seconds / floor.seconds, 3),
-        print_page_bytes=printed,
+        print_page_bytes=print_file.stat().st_size if printed else None,
+        print_build_s=round(printed.seconds, 2) if printed else None,
         tasks=checked["tasks"],
         use_cases=checked["use_cases"],
         tools=checked["tools"],
@@ -375,12 +429,19 @@ def machine() -> dict[str, Any]:
     }
 
 
-def summary(scales: dict[int, Scale]) -> dict[str, Any]:
+def summary(scales: dict[int, Scale], calibration_s: float | None = None) -> dict[str, Any]:
     """The ``--json`` object."""
     out: dict[str, Any] = {"scales": {str(k): asdict(v) for k, v in scales.items()}}
+    if calibration_s is not None:
+        out["calibration_build_s"] = calibration_s
+        out["calibration_pages"] = CALIBRATION_PAGES
+        if 30 in scales:
+            out["x30_vs_calibration"] = round(scales[30].build_s / calibration_s, 2)
     if 1 in scales and 10 in scales:
         out["ratio_10_to_1"] = round(scales[10].build_s / scales[1].build_s, 2)
         out["ratio_10_to_1_warm"] = round(scales[10].warm_build_s / scales[1].warm_build_s, 2)
+    if 1 in scales and 30 in scales:
+        out["ratio_30_to_1"] = round(scales[30].build_s / scales[1].build_s, 2)
     headline = 10 if 10 in scales else next(iter(scales))
     out["overhead_vs_plain"] = scales[headline].overhead_vs_plain
     out["overhead_scale"] = headline
@@ -391,6 +452,8 @@ def summary(scales: dict[int, Scale]) -> dict[str, Any]:
             "mkdocs": v.warm_build_s,
             "mkdocs_plain": v.plain_build_s,
             "zensical": v.zensical_build_s,
+            "mkdocs_cold": v.build_s,
+            "mkdocs_print_page": v.print_build_s,
         }
         for k, v in scales.items()
     }
@@ -417,6 +480,7 @@ def table(result: dict[str, Any]) -> str:
         ("warm_build_s", "s"),
         ("plain_build_s", "s"),
         ("zensical_build_s", "s"),
+        ("print_build_s", "s"),
         ("overhead_vs_plain", "x"),
         ("peak_rss_mb", "MB"),
         ("pages", ""),
@@ -438,6 +502,18 @@ def table(result: dict[str, Any]) -> str:
             cells = [_fmt(s[key]) for s in scales.values()]
         rows.append(f"| {key} | " + " | ".join(cells) + " |")
     lines = ["\n".join(rows), ""]
+    if "calibration_build_s" in result:
+        lines.append(
+            f"- calibration build (plain Material, {result['calibration_pages']:,} one-paragraph "
+            f"pages): **{result['calibration_build_s']:.2f} s**"
+            + (
+                f"; x30 cold build / calibration: **{result['x30_vs_calibration']}**"
+                if "x30_vs_calibration" in result
+                else ""
+            )
+        )
+    if "ratio_30_to_1" in result:
+        lines.append(f"- ratio_30_to_1 (cold builds): **{result['ratio_30_to_1']}**")
     if "ratio_10_to_1" in result:
         lines.append(
             f"- ratio_10_to_1 (cold builds): **{result['ratio_10_to_1']}** "
@@ -460,6 +536,8 @@ def _fmt(value: Any) -> str:
         return f"{value:,.2f}"
     if isinstance(value, int):
         return f"{value:,}"
+    if value is None:
+        return "not measured"
     return str(value)
 
 
@@ -524,14 +602,21 @@ def main(argv: list[str] | None = None) -> int:
         "--scales", default=",".join(map(str, SCALES)), help="comma-separated (default 1,10,30)"
     )
     parser.add_argument("--repeat", type=int, default=1, help="warm and plain builds per scale")
+    parser.add_argument(
+        "--print-scales",
+        default="1,10",
+        help="scales also built with the print page (default 1,10; '' for none)",
+    )
+    parser.add_argument("--no-calibration", action="store_true", help="skip the calibration build")
     parser.add_argument("--profile", action="store_true", help="also profile a warm x10 build")
     parser.add_argument("--write-docs", action="store_true", help=f"update {DOCS_PAGE.name}")
     parser.add_argument("--keep", type=Path, default=None, help="keep the projects in this folder")
     args = parser.parse_args(argv)
     try:
         wanted = [int(s) for s in args.scales.split(",") if s.strip()]
+        printed = {int(s) for s in args.print_scales.split(",") if s.strip()}
     except ValueError:
-        parser.error("--scales takes integers, e.g. 1,10,30")
+        parser.error("--scales and --print-scales take integers, e.g. 1,10,30")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     folder = Path(tempfile.mkdtemp(prefix="playbook-scale-")) if args.keep is None else args.keep
@@ -539,8 +624,15 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
     try:
-        scales = {k: measure(folder, k, args.repeat, log=sys.stderr) for k in wanted}
-        result = summary(scales)
+        calibration = None
+        if not args.no_calibration:
+            calibration = calibrate(folder)
+            print(f"calibration build {calibration:.1f} s", file=sys.stderr, flush=True)
+        scales = {
+            k: measure(folder, k, args.repeat, log=sys.stderr, print_page=k in printed)
+            for k in wanted
+        }
+        result = summary(scales, calibration)
         result["machine"] = machine()
         profile = None
         if args.profile:

@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from benchmarks.scale import BEGIN, END, Scale, summary, table, verdicts, write_docs
+from benchmarks.scale import (
+    BEGIN,
+    END,
+    Scale,
+    calibration_project,
+    summary,
+    table,
+    verdicts,
+    write_docs,
+)
 from benchmarks.synthetic import generate
 from playbook.data.issues import errors
 from playbook.data.loader import load_uncached
@@ -43,7 +52,8 @@ def _scale(build_s: float, **changes: float) -> Scale:
         "plain_build_s": build_s,
         "zensical_build_s": build_s / 2,
         "overhead_vs_plain": 1.0,
-        "print_page_bytes": 1,
+        "print_page_bytes": None,
+        "print_build_s": None,
         "tasks": 1,
         "use_cases": 1,
         "tools": 1,
@@ -56,26 +66,44 @@ def _scale(build_s: float, **changes: float) -> Scale:
 def test_summary_ratios_and_verdicts() -> None:
     result = summary(
         {
-            1: _scale(8.0),
+            1: _scale(8.0, print_build_s=12.0, print_page_bytes=2_000_000),
             10: _scale(100.0, overhead_vs_plain=1.4, largest_page_bytes=2_000_000),
-            30: _scale(300.0, validate_s=4.0),
-        }
+            30: _scale(300.0, validate_s=4.0, search_index_bytes=4_000_000),
+        },
+        calibration_s=100.0,
     )
     assert result["ratio_10_to_1"] == 12.5
+    assert result["ratio_30_to_1"] == 37.5
+    assert result["x30_vs_calibration"] == 3.0
+    assert result["calibration_build_s"] == 100.0
     assert result["overhead_vs_plain"] == 1.4
     met = {label: ok for label, _, _, ok in verdicts(result)}
     assert met["x10 build / x1 build"] is False
     assert met["generator / plain Material (x10, warm)"] is False
     assert met["largest page at x10 (bytes)"] is False
     assert met["validation at x30 (s)"] is True
+    assert met["x30 build / x1 build"] is False
+    assert met["x30 cold build / calibration build"] is True
+    assert met["search index at x30 (bytes)"] is True
     assert "| x10 build / x1 build | 12 | 12.50 | **no** |" in table(result)
-    assert result["engines"]["10"] == {"mkdocs": 100.0, "mkdocs_plain": 100.0, "zensical": 50.0}
+    assert result["engines"]["10"] == {
+        "mkdocs": 100.0,
+        "mkdocs_plain": 100.0,
+        "zensical": 50.0,
+        "mkdocs_cold": 100.0,
+        "mkdocs_print_page": None,
+    }
+    assert result["engines"]["1"]["mkdocs_print_page"] == 12.0
     assert "| zensical_build_s | 4.00 | 50.00 | 150.00 |" in table(result)
+    assert "| print_build_s | 12.00 | not measured | not measured |" in table(result)
+    assert "x30 cold build / calibration: **3.0**" in table(result)
 
 
 def test_a_partial_run_says_what_it_did_not_measure() -> None:
     result = summary({1: _scale(8.0, overhead_vs_plain=1.1)})
     assert "ratio_10_to_1" not in result
+    assert "ratio_30_to_1" not in result
+    assert "calibration_build_s" not in result
     assert "overhead_vs_plain (x1, warm build / plain build): **1.1**" in table(result)
     rows = {label: (value, ok) for label, value, _, ok in verdicts(result)}
     assert rows["generator / plain Material (x10, warm)"] == (None, None)
@@ -92,3 +120,14 @@ def test_write_docs_replaces_only_its_block(tmp_path: Path) -> None:
     page.write_text("# No block\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="no <!-- benchmarks:begin -->"):
         write_docs(f"{BEGIN}\nnew\n{END}", page)
+
+
+def test_the_calibration_site_is_plain_material_on_one_paragraph_pages(tmp_path: Path) -> None:
+    project = calibration_project(tmp_path, pages=12)
+    assert (project / "mkdocs.yml").read_text(encoding="utf-8") == (
+        "site_name: Calibration\ntheme:\n  name: material\n"
+    )
+    pages = sorted((project / "docs").glob("*.md"))
+    assert len(pages) == 13  # and the home page
+    assert pages[0].name == "index.md"
+    assert pages[1].read_text(encoding="utf-8").count("\n\n") == 1  # a title and one paragraph

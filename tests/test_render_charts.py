@@ -8,6 +8,7 @@ from playbook.data.model import Playbook
 from playbook.render.charts import LABEL_WIDTH, WIDTH, Bar, bar_chart
 from playbook.render.evaluation import render_tool_evaluation
 from playbook.render.gaps import render_gap_analysis
+from playbook.render.markdown import HTML_BLOCK_END, HTML_BLOCK_START
 from playbook.render.raci import render_raci_health
 
 
@@ -19,14 +20,16 @@ def test_chart_has_title_description_and_a_bar_per_row() -> None:
         maximum=5,
         ticks=[(0, "0"), (5, "5")],
     )
-    assert svg.startswith('<div class="pb-chart"><svg class="pb-chart__svg" role="img" ')
+    assert svg.startswith(
+        f'{HTML_BLOCK_START}\n<div class="pb-chart"><svg class="pb-chart__svg" role="img" '
+    )
     assert "<title>Scores &lt;b&gt;</title>" in svg
     assert "<desc>What &#34;it&#34; shows &amp; why</desc>" in svg
     assert svg.count('<rect class="pb-chart__bar') == 2
     assert "pb-chart__bar--winner" in svg
     assert "W&amp;B" in svg
     assert svg.count('class="pb-chart__whisker"') == 1
-    assert svg.endswith("</svg></div>\n\n")
+    assert svg.endswith(f"</svg></div>\n{HTML_BLOCK_END}\n\n")
 
 
 def test_bars_share_one_scale_and_stay_inside_the_chart() -> None:

@@ -20,6 +20,7 @@ from playbook.render.dot import (
     to_dot_lifecycle,
     to_dot_use_case_pipeline,
 )
+from playbook.render.markdown import HTML_BLOCK_END, HTML_BLOCK_START
 from playbook.render.svg import (
     DiagramError,
     cache_key,
@@ -326,8 +327,8 @@ def test_invalid_dot_raises_a_diagram_error(tmp_path: Path) -> None:
 def test_diagram_html_is_one_markdown_safe_block(pb: Playbook, tmp_path: Path) -> None:
     svg = render_svg(to_dot_environments(pb, "technology/architecture.md"), tmp_path)
     block = diagram_html(svg, 'The "architecture" <diagram>')
-    assert block.startswith('<div class="playbook-diagram">\n<svg ')
-    assert block.rstrip().endswith("</div>")
+    assert block.startswith(f'{HTML_BLOCK_START}\n<div class="playbook-diagram">\n<svg ')
+    assert block.endswith(f"</div>\n{HTML_BLOCK_END}\n\n")
     assert "\n\n" not in block.rstrip()
     assert 'aria-label="The &#34;architecture&#34; &lt;diagram&gt;"' in block
     assert "<title>The &#34;architecture&#34; &lt;diagram&gt;</title>" in block
@@ -348,9 +349,9 @@ def test_a_diagram_too_wide_to_shrink_scrolls_in_a_focusable_labelled_region() -
         '<svg width="300pt" height="10pt" aria-label="x"><title>x</title></svg>', "N"
     )
     # 900 pt is 1200 px: kept at 70 % at least, so the container scrolls and takes focus.
-    assert wide.startswith(
+    assert wide.removeprefix(f"{HTML_BLOCK_START}\n").startswith(
         '<div class="playbook-diagram" tabindex="0" role="region" aria-label="W">'
     )
     assert 'style="min-width: 840px"' in wide
-    assert narrow.startswith('<div class="playbook-diagram">\n')
+    assert narrow.startswith(f'{HTML_BLOCK_START}\n<div class="playbook-diagram">\n')
     assert "min-width" not in narrow

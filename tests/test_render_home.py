@@ -15,6 +15,7 @@ from playbook.render.home import (
     render_audience_cards,
     render_home,
 )
+from playbook.render.markdown import HTML_BLOCK_START
 
 
 @pytest.mark.parametrize(
@@ -78,7 +79,7 @@ def test_lifecycle_diagram_renders_the_dot_through_the_given_svg_function(pb: Pl
     html = lifecycle_diagram(pb, links.HOME, svg)
     assert seen
     assert "process/build/" in seen[0]
-    assert html.startswith('<div class="playbook-diagram pb-screens-wide"')
+    assert html.startswith(f'{HTML_BLOCK_START}\n<div class="playbook-diagram pb-screens-wide"')
     # A second drawing for phones: one column of phases.
     assert html.count('<div class="playbook-diagram pb-screens-narrow"') == 1
     assert len(seen) == 2

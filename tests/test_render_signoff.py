@@ -5,6 +5,7 @@ from __future__ import annotations
 from playbook.data.loader import load_playbook
 from playbook.data.model import Playbook
 from playbook.render.dot import to_dot_gate_flow
+from playbook.render.markdown import HTML_BLOCK_START
 from playbook.render.signoff import (
     accountable_for,
     gate_flow_diagram,
@@ -52,7 +53,7 @@ def test_gate_flow_names_each_gate_and_its_signer(pb: Playbook) -> None:
         return '<svg width="10pt" class="playbook-diagram" aria-label="x"><title>x</title></svg>'
 
     block = gate_flow_diagram(pb, PAGE, svg)
-    assert block.startswith('<div class="playbook-diagram pb-screens-wide">')
+    assert block.startswith(f'{HTML_BLOCK_START}\n<div class="playbook-diagram pb-screens-wide">')
     assert block.count('<div class="playbook-diagram pb-screens-narrow">') == 1
     assert "each with the role that signs it" in block
     dot = seen[0]

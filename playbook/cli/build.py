@@ -27,7 +27,6 @@ from playbook.data.issues import errors, format_text
 from playbook.data.loader import load_playbook
 from playbook.site.config_file import ConfigError, read_config, setting
 
-
 #: The environment variable that turns the print page on (``print-site`` in ``mkdocs.yml``).
 PRINT_PAGE_ENV = "PLAYBOOK_PRINT_PAGE"
 

@@ -337,7 +337,9 @@ def render(out: Path, config: Path, plain: Path | None, engine: str, zensical: P
         fail(str(exc))
     click.echo(f"rendered {len(tree.pages)} pages and {len(tree.diagrams)} diagrams into {out}")
     if plain is not None:
-        plain.write_text(plain_config(config, out.resolve(), tree.nav, tree.downloads), encoding="utf-8")
+        plain.write_text(
+            plain_config(config, out.resolve(), tree.nav, tree.downloads), encoding="utf-8"
+        )
         click.echo(f"wrote {plain}")
     if zensical is not None:
         write_zensical_config(config.resolve(), tree.nav, zensical)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from playbook.render.markdown import html_block
 from playbook.safety import escape
 
 if TYPE_CHECKING:
@@ -128,4 +129,4 @@ def bar_chart(
             f"{escape(label)}</text>"
         )
     out.append("</svg></div>")
-    return "".join(out) + "\n\n"
+    return html_block("".join(out))

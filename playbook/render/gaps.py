@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from playbook.render import links, refs
 from playbook.render.charts import Bar, bar_chart
 from playbook.render.common import data_note, plural
-from playbook.render.markdown import bullets, heading, html, markdown, table, text
+from playbook.render.markdown import bullets, heading, html, html_block, markdown, table, text
 
 if TYPE_CHECKING:
     from playbook.data.model import CapabilityGap, Playbook
@@ -91,7 +91,7 @@ def _heatmap(pb: Playbook, caps: list[CapabilityGap]) -> str:
             + f'<td class="pb-heatmap__number">{gap:+d}</td><td>{html(cap.priority)}</td></tr>'
         )
     rows += ["</tbody>", "</table>", "</div>"]
-    return "\n".join(rows) + "\n\n"
+    return html_block("\n".join(rows))
 
 
 def _legend() -> str:

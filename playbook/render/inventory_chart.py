@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from playbook.data.inventory import RAG_LABELS
-from playbook.render.markdown import html
+from playbook.render.markdown import html, html_block
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -90,7 +90,7 @@ def render_tier_chart(counts: Mapping[int, Mapping[Rag, int]], caption: str) -> 
         f'<title id="inventory-chart-title">{title}</title>'
         f'<desc id="inventory-chart-desc">{desc}</desc>' + "".join(parts) + "</svg>"
     )
-    return (
+    return html_block(
         f'<figure class="playbook-chart-figure">\n{svg}\n'
-        f"<figcaption>{title}</figcaption>\n</figure>\n\n"
+        f"<figcaption>{title}</figcaption>\n</figure>"
     )

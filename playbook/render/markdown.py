@@ -19,12 +19,29 @@ __all__ = [
     "edit_data_note",
     "heading",
     "html",
+    "html_block",
     "link",
     "markdown",
     "plain_text",
     "table",
     "text",
 ]
+
+
+#: The lines around an HTML block a renderer built whole (see :func:`html_block`).
+HTML_BLOCK_START = "<!-- playbook:html -->"
+HTML_BLOCK_END = "<!-- /playbook:html -->"
+
+
+def html_block(block: str) -> str:
+    """An HTML block the renderer built whole, followed by a blank line.
+
+    It must need no Markdown processing (no ``markdown`` attribute) and hold only escaped data.
+    It is marked by two comment lines, so the site build can pass it through as is rather
+    than parse it again (:mod:`playbook.site.html_blocks`); any other Markdown engine keeps it
+    as the raw HTML block it is.
+    """
+    return f"{HTML_BLOCK_START}\n{block.strip(chr(10))}\n{HTML_BLOCK_END}\n\n"
 
 
 def link(label: str, target: str) -> str:

@@ -22,7 +22,7 @@ from playbook.render.common import (
     plural,
     roles_in_order,
 )
-from playbook.render.markdown import admonition, html, table, text
+from playbook.render.markdown import HTML_BLOCK_END, HTML_BLOCK_START, admonition, html, table, text
 from playbook.render.refs import role as role_ref
 
 if TYPE_CHECKING:
@@ -158,6 +158,8 @@ def render_raci_matrix(pb: Playbook, page: str, phase_id: str | None = None) -> 
         f"to open its description, or a role to see all of its work. {narrow} The "
         f"[roll-up]({links.md_href(links.RACI_ROLLUP, page)}) counts the letters per phase.\n\n",
         render_legend(pb),
+        # The table is marked as an HTML block built whole (see markdown.html_block).
+        f"{HTML_BLOCK_START}\n",
         '<div class="raci-scroll" data-raci-scroll>\n',
         '<table class="raci-matrix" data-raci-matrix>\n',
         '<thead><tr><th scope="col" class="raci-task-col">Task</th>',
@@ -166,7 +168,7 @@ def render_raci_matrix(pb: Playbook, page: str, phase_id: str | None = None) -> 
     ]
     for phase in phases:
         out += _phase_rows(pb, phase, page, roles)
-    out.append("</table>\n</div>\n")
+    out.append(f"</table>\n</div>\n{HTML_BLOCK_END}\n\n")
     return "".join(out)
 
 
@@ -281,7 +283,9 @@ class _Rollup:
         )
 
     def head(self, page: str) -> list[str]:
+        """The start of the table, marked as an HTML block built whole (``html_block``)."""
         return [
+            f"{HTML_BLOCK_START}\n",
             '<div class="raci-scroll" data-raci-scroll>\n',
             '<table class="raci-rollup" data-raci-rollup>\n',
             '<thead><tr><th scope="col" class="raci-task-col">Phase / sub-phase</th>',
@@ -355,9 +359,13 @@ def render_raci_rollup(
             out.append(rollup.phase_row(phase, page, f' · <a href="{url}">by sub-phase</a>'))
         else:
             out += [rollup.phase_row(phase, page), *rollup.sub_rows(phase, page)]
-    out.append("</tbody>\n</table>\n</div>\n\n")
+    out.append(_ROLLUP_END)
     out.append(render_raci_health(pb, page, issues))
     return "".join(out)
+
+
+#: The end of a roll-up table and of its HTML block (see :meth:`_Rollup.head`).
+_ROLLUP_END = f"</tbody>\n</table>\n</div>\n{HTML_BLOCK_END}\n\n"
 
 
 def render_raci_rollup_phase(pb: Playbook, page: str, phase_id: str) -> str:
@@ -378,7 +386,7 @@ def render_raci_rollup_phase(pb: Playbook, page: str, phase_id: str) -> str:
             *rollup.head(page),
             rollup.phase_row(phase, page),
             *rollup.sub_rows(phase, page),
-            "</tbody>\n</table>\n</div>\n",
+            _ROLLUP_END,
         ]
     )
 

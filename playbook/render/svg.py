@@ -21,6 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from playbook.render.markdown import html_block
 from playbook.safety import escape, is_site_link
 from playbook.signed_cache import SignedStore
 
@@ -287,7 +288,7 @@ def diagram_html(svg: str, caption: str, *, screens: str = "") -> str:
     svg = svg.replace("<svg ", "<svg data-search-exclude ", 1)
     inner = "\n".join(line for line in svg.strip().splitlines() if line.strip())
     only = f" pb-screens-{screens}" if screens else ""
-    return (
+    return html_block(
         f'<div class="playbook-diagram{only}"{scrolls}>\n{inner}\n'
-        f'<p class="playbook-diagram__caption">{label}</p>\n</div>\n\n'
+        f'<p class="playbook-diagram__caption">{label}</p>\n</div>'
     )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from playbook.render import links, refs
 from playbook.render.common import data_note, plural
-from playbook.render.markdown import bullets, heading, html, markdown, table, text
+from playbook.render.markdown import bullets, heading, html, html_block, markdown, table, text
 
 if TYPE_CHECKING:
     from playbook.data.model import Phase, Playbook, Task, Tool
@@ -263,7 +263,9 @@ def _matrix(pb: Playbook, page: str, counts: dict[str, dict[str, list[Task]]]) -
                 f"<td>{status_badge(tool.status)}</td>{''.join(cells)}<td>{total}</td></tr>"
             )
     rows.append("</tbody>")
-    return '<div class="pb-overlay">\n<table>\n' + "\n".join(rows) + "\n</table>\n</div>\n\n"
+    return html_block(
+        '<div class="pb-overlay">\n<table>\n' + "\n".join(rows) + "\n</table>\n</div>"
+    )
 
 
 def render_overlay(pb: Playbook, page: str) -> str:

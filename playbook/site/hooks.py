@@ -42,6 +42,7 @@ from playbook.render.svg import (
 from playbook.render.tasklist import quiet_task_marks
 from playbook.site import preview, rebuild_cache, search_cache
 from playbook.site.generated import DownloadFile, GeneratedFile, sandbox_macros
+from playbook.site.html_blocks import HtmlBlocks, anchor_ids
 from playbook.site.revisions import revision_time, source_date_epoch
 
 if TYPE_CHECKING:
@@ -71,6 +72,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         # Validator warnings never fail the build; the RACI health report lists them.
         log.info("%s", issue)
     sandbox_macros(config.plugins.get("macros"))
+    if not any(isinstance(ext, HtmlBlocks) for ext in config.markdown_extensions):
+        config.markdown_extensions.append(HtmlBlocks())  # type: ignore[arg-type]
     meta = result.playbook.meta  # type: ignore[union-attr]
     config["repo_url"] = meta.repo_url
     config["repo_name"] = urlsplit(meta.repo_url).path.strip("/") or meta.repo_url
@@ -141,12 +144,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, **kwargs: object) -> str:
-    """Hide checklist marks from assistive technology (``playbook.render.tasklist``); fit the
-    copy of the page that print-site keeps (``page.html``) into the print page.
+    """Hide checklist marks from assistive technology (``playbook.render.tasklist``); add the
+    ids of the renderers' HTML blocks to the page's anchors (``playbook.site.html_blocks``);
+    fit the copy of the page that print-site keeps (``page.html``) into the print page.
 
     While ``mkdocs serve`` shows the last good data, say so at the top of the page.
     """
     html = quiet_task_marks(html)
+    if page.present_anchor_ids is not None and page.markdown:
+        page.present_anchor_ids |= anchor_ids(page.markdown)
     if isinstance(getattr(page, "html", None), str):
         page.html = print_ready(quiet_task_marks(page.html), page.url)  # type: ignore[attr-defined]
     return preview.banner(data_dir(config.config_file_path, config.extra)) + html

@@ -239,3 +239,28 @@ def test_a_large_raci_gets_a_page_per_phase_linked_from_the_nav_and_its_index(
     by_phase = [links.raci_rollup_phase_page(p.id) for p in pb.phases]
     assert {"RACI roll-up by phase": by_phase} in people
     assert {"RACI matrix by phase": [links.raci_phase_page(p.id) for p in pb.phases]} in people
+
+
+def test_a_page_with_hundreds_of_headings_lists_only_its_sections_in_its_contents() -> None:
+    tasks = "".join(f"### Task {n} {{ #task-{n} }}\n\nWhat task {n} does.\n\n" for n in range(250))
+    long = Page("process/big.md", "Big", f"# Big\n\n## Section {{ #section }}\n\n{tasks}")
+    short = Page("process/small.md", "Small", "# Small\n\n## Section\n\n### One task\n")
+    assert (long.toc_depth, short.toc_depth) == (2, 0)
+    assert "\ntoc_depth: 2\n" in long.front_matter()
+    assert "toc_depth" not in short.front_matter()
+
+    # The theme's contents list (overrides/partials/toc-item.html) stops at that depth.
+    root = Path(__file__).resolve().parent.parent
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(root / "overrides"), autoescape=True)
+    template = env.get_template("partials/toc-item.html")
+
+    class Item:
+        def __init__(self, title: str, level: int, children: list[Item]) -> None:
+            self.title, self.url, self.level, self.children = title, f"#{title}", level, children
+            self.typeset = None
+
+    section = Item("section", 2, [Item(f"task-{n}", 3, []) for n in range(3)])
+    for depth, shown in ((2, ["section"]), (None, ["section", "task-0", "task-1", "task-2"])):
+        page = type("P", (), {"meta": {"toc_depth": depth} if depth else {}})()
+        html = template.render(toc_item=section, page=page)
+        assert re.findall(r'href="#([a-z0-9-]+)"', html) == shown, depth

@@ -34,6 +34,14 @@ if TYPE_CHECKING:
     from playbook.data.model import Playbook
 
 
+#: Past this many headings, a page's table of contents lists its H2 sections only: a phase of
+#: a large playbook has hundreds of tasks, and a contents list of all of them is too long to use
+#: and was a fifth of the page's HTML (``toc_depth`` in the front matter; the theme's
+#: ``overrides/partials/toc-item.html`` reads it).
+TOC_ENTRIES = 200
+_HEADING = re.compile(r"^#{2,6} ", re.MULTILINE)
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """A generated page.
@@ -114,9 +122,16 @@ class Page:
         template = self.template(chapter)
         return self.front_matter(chapter) + self.body(split_front_matter(template)[1])
 
+    @property
+    def toc_depth(self) -> int:
+        """The deepest heading level its table of contents lists: 2 on a page with more than
+        :data:`TOC_ENTRIES` headings, else 0 (every level)."""
+        return 2 if len(_HEADING.findall(self.content)) > TOC_ENTRIES else 0
+
     def _meta(self, *, owner: bool = True, chapter: str | None = None) -> list[str]:
         """Front matter lines for the page's settings, its owner and what it is made from."""
         lines = [] if self.search else ["search:", "  exclude: true"]
+        lines += [f"toc_depth: {self.toc_depth}"] if self.toc_depth else []
         if self.search and self.keywords:
             # JSON strings are YAML; escaped, as Material shows tags as HTML in its results.
             lines += ["tags:", *(f"  - {json.dumps(html(k))}" for k in self.keywords)]

@@ -68,13 +68,15 @@ def _role_header(role: Role, page: str) -> str:
 
 
 def _cell(letter: Letter | None, role: Role) -> str:
+    """A cell of the matrix: its role is its column, as the header row says (``data-role``).
+
+    Cells carry no ``data-role`` of their own: most are empty, and on a large playbook the
+    attribute alone was most of the page (the filters find a role's cell by its column).
+    """
     if letter is None:
-        return f'<td data-role="{html(role.id)}"></td>'
+        return "<td></td>"
     title = html(f"{role.name}: {LETTER_NAMES[letter]}")
-    return (
-        f'<td class="raci raci--{letter.lower()}" data-role="{html(role.id)}" '
-        f'title="{title}">{letter}</td>'
-    )
+    return f'<td class="raci raci--{letter.lower()}" title="{title}">{letter}</td>'
 
 
 #: Above this many cells (tasks times roles) the matrix gets one page per phase, and

@@ -40,8 +40,19 @@
     return element;
   }
 
-  function letterOf(row, role) {
-    var cell = row.querySelector('td[data-role="' + role + '"]');
+  // A role's cells are found by their column: the matrix's header row names the role of each
+  // column (data-role), and the cells leave it out to keep a large matrix small.
+  function columnOf(headers, role) {
+    for (var i = 0; i < headers.length; i += 1) {
+      if (headers[i].getAttribute("data-role") === role) {
+        return i + 1; // the task's name is the row's first cell
+      }
+    }
+    return -1;
+  }
+
+  function letterOf(row, column) {
+    var cell = column > 0 ? row.cells[column] : null;
     return cell ? cell.textContent.trim() : "";
   }
 
@@ -91,14 +102,14 @@
     bar.appendChild(status);
     container.parentNode.insertBefore(bar, container);
 
-    function rowVisible(row) {
+    function rowVisible(row, column) {
       if (phase.value && row.getAttribute("data-phase") !== phase.value) {
         return false;
       }
       if (!role.value) {
         return true;
       }
-      var held = letterOf(row, role.value);
+      var held = letterOf(row, column);
       if (letter.value === "RA") {
         return held === "R" || held === "A";
       }
@@ -110,9 +121,10 @@
 
     function apply() {
       letter.disabled = !role.value;
+      var column = role.value ? columnOf(headers, role.value) : -1;
       var shown = 0;
       rows.forEach(function (row) {
-        var visible = rowVisible(row);
+        var visible = rowVisible(row, column);
         row.hidden = !visible;
         shown += visible ? 1 : 0;
       });
@@ -134,9 +146,12 @@
       table.querySelectorAll(".raci-col-active").forEach(function (cell) {
         cell.classList.remove("raci-col-active");
       });
-      if (role.value) {
-        table.querySelectorAll('[data-role="' + role.value + '"]').forEach(function (cell) {
-          cell.classList.add("raci-col-active");
+      if (column > 0) {
+        headers[column - 1].classList.add("raci-col-active");
+        rows.forEach(function (row) {
+          if (row.cells[column]) {
+            row.cells[column].classList.add("raci-col-active");
+          }
         });
       }
       status.textContent = "Showing " + shown + " of " + rows.length + " tasks";

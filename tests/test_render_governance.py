@@ -65,7 +65,7 @@ def test_controls_are_grouped_by_source_with_a_matrix(pb: Playbook) -> None:
         "(SR 11-7)](#source-sr_11_7)"
     ) in page
     # The matrix comes first, with codes and source names (not ids).
-    assert page.index("## Controls matrix { #controls-matrix }") < page.index("### CTL-01")
+    assert page.index("## Controls matrix { #controls-matrix") < page.index("### CTL-01")
     assert (
         "| [CTL-01 Independent validation before use](#independent_validation) "
         "| [Revised Guidance on Model Risk Management (SR 26-2)](#source-sr_26_2) "

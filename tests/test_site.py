@@ -44,6 +44,7 @@ def fixture_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
     def rename(roles: dict) -> dict:  # type: ignore[type-arg]
         roles["roles"]["ml_engineer"]["name"] = SCRIPT
+        roles["roles"]["data_scientist"]["aliases"] = ["Quant modeller"]
         return roles
 
     rewrite(data, "roles.yaml", rename)
@@ -155,6 +156,40 @@ def test_bulky_matrices_are_kept_out_of_search(built: Built) -> None:
     titles = {unescape(doc["title"]) for doc in index["docs"]}
     assert "Train the candidate model" in titles
     assert "MLflow" in titles
+
+
+def test_search_finds_what_readers_look_for_but_not_lists_that_repeat_other_pages(
+    built: Built,
+) -> None:
+    index = json.loads((built.site / "search" / "search_index.json").read_text())
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    # A task by its name, on its own page, with its description, inputs and outputs...
+    task = docs["process/build/#train_candidate_model"]
+    assert unescape(task["title"]) == "Train the candidate model"
+    for words in ("Log every run", "Approved feature set", "Candidate model"):
+        assert words in task["text"], words
+    # ...but not the records it names (tools, roles of its RACI row): found on their pages.
+    for words in ("MLflow", "Data scientist", "Responsible"):
+        assert words not in task["text"], words
+    # A role by an alias (a tag, weighed above titles), a tool and a control by name, each
+    # with its description.
+    assert docs["people/roles/data_scientist/"]["tags"] == ["Quant modeller"]
+    tool = docs["technology/tools/#mlflow"]
+    assert (unescape(tool["title"]), "hosts the model registry" in tool["text"]) == (
+        "MLflow",
+        True,
+    )
+    control = next(d for loc, d in docs.items() if loc.endswith("#independent_validation"))
+    assert control["location"] == "governance/controls/#independent_validation"
+    assert "Independent validation before use" in unescape(control["title"])
+    assert "independent of development" in control["text"]
+    # Where the tool is used and where the control is enforced repeat the tasks' pages.
+    assert "Used in" not in tool["text"]
+    assert "Approve the validation" not in control["text"]
+    # Overviews that repeat the entries below them are not indexed at all.
+    assert "technology/tools/#at-a-glance" not in docs
+    assert "governance/controls/#controls-matrix" not in docs
+    assert not [loc for loc, d in docs.items() if "Gates fed" in d["text"]]
 
 
 def test_every_page_offers_the_print_page_but_the_print_page_itself(built: Built) -> None:

@@ -186,24 +186,29 @@ def _control(pb: Playbook, page: str, control: Control) -> str:
             "**History:** formerly rested on "
             + ", ".join(source_link(pb, page, s) for s in control.history)
         )
-    facts += [
-        f"**Gates:** {gates or 'none'}",
-        f"**Tasks:** {tasks or 'none'}",
-        f"**Components:** {components or 'none'}",
-    ]
     risks = control_risks(pb, control.id)
     if risks:
         facts.append(
             "**Answers use-case risks:** "
             + "; ".join(f"{refs.use_case(pb, page, u)}: {text(r)}" for u, r in risks)
         )
+    # Where it is enforced names gates, tasks and components, found by search on their own
+    # pages: kept out of the index (a control of a large playbook lists hundreds of tasks).
+    where = bullets(
+        [
+            f"**Gates:** {gates or 'none'}",
+            f"**Tasks:** {tasks or 'none'}",
+            f"**Components:** {components or 'none'}",
+        ]
+    )
     code = refs.control_code(pb, control.id)
     return (
         '<div class="pb-card" markdown>\n\n'
         + heading(3, f"{code} {text(control.title)}".strip(), control.id)
         + markdown(control.description).strip()
         + "\n\n"
-        + bullets(facts)
+        + (bullets(facts) + "\n" if facts else "")
+        + f"<div data-search-exclude markdown>\n\n{where}\n</div>\n"
         + "\n</div>\n\n"
     )
 
@@ -265,7 +270,7 @@ def render_controls(pb: Playbook, page: str) -> str:
         "in lifecycle tasks and in architecture components. The "
         f"[traceability view]({links.md_href(links.TRACEABILITY, page)}) follows each control "
         "to the use-case risks it answers. Cite a control by its code (`CTL-07`).\n\n",
-        "## Controls matrix { #controls-matrix }\n\n",
+        heading(2, "Controls matrix", "controls-matrix", searchable=False),
         "Each control, its source and where it is enforced: the gates by name, the tasks and "
         "components by number (the control's card below lists them).\n\n",
         table(["Control", "Source", "Gates", "Tasks", "Components"], matrix_rows),

@@ -72,25 +72,31 @@ def render_task_raci(pb: Playbook, page: str, task: Task) -> str:
 
 
 def render_task(pb: Playbook, page: str, task: Task) -> str:
-    """One task: an H3 anchored at the task id, its description, facts and RACI row."""
-    facts = "".join(
+    """One task: an H3 anchored at the task id, its description, facts and RACI row.
+
+    Its inputs and outputs are searched with its description; the records it names (tools,
+    gates, controls, the roles of its RACI row) are kept out of the search index
+    (``data-search-exclude``), as their own pages are found by those names: on a large
+    playbook they were half of the index.
+    """
+    own = _fact("Inputs", [text(i) for i in task.inputs], "; ") + _fact(
+        "Outputs", [text(o) for o in task.outputs], "; "
+    )
+    named = "".join(
         [
-            _fact("Inputs", [text(i) for i in task.inputs], "; "),
-            _fact("Outputs", [text(o) for o in task.outputs], "; "),
             _fact("Tools", [refs.tool(pb, page, t) for t in task.tools]),
             _fact("Gates fed", [refs.gate(pb, page, g) for g in task.gates]),
             _fact("Controls", [refs.control(pb, page, c) for c in task.controls]),
         ]
     )
-    if facts:
-        facts = f'<div class="playbook-facts" markdown>\n\n{facts}</div>\n\n'
     return (
         heading(3, text(task.name), task.id)
         + markdown(task.description).strip()
         + "\n\n"
-        + facts
+        + (f'<div class="playbook-facts" markdown>\n\n{own}</div>\n\n' if own else "")
+        + f'<div class="playbook-facts" data-search-exclude markdown>\n\n{named}'
         + render_task_raci(pb, page, task)
-        + "\n"
+        + "\n</div>\n\n"
     )
 
 

@@ -133,7 +133,9 @@ def _usage(pb: Playbook, page: str, tool: Tool, uses: _Uses) -> str:
         )
     if not lines:
         return "Not used by any task, use case or component yet.\n\n"
-    return bullets(lines) + "\n"
+    # The records listed have their own pages, found by search under their names: kept out of
+    # the index, where on a large playbook these lists were most of the catalog's entries.
+    return f"<div data-search-exclude markdown>\n\n{bullets(lines)}\n</div>\n\n"
 
 
 def _tool_section(pb: Playbook, page: str, tool: Tool, uses: _Uses) -> str:
@@ -184,7 +186,7 @@ def render_tool_catalog(pb: Playbook, page: str) -> str:
         "that the playbook's tasks, use cases and reference architecture rely on, rated like a "
         "technology radar:\n\n",
         legend,
-        "\n## At a glance { #at-a-glance }\n\n",
+        "\n" + heading(2, "At a glance", "at-a-glance", searchable=False),
         table(["Category", *(s.capitalize() for s in statuses)], overview_rows),
         "\nThe [tool-by-lifecycle overlay]"
         f"({links.md_href(links.OVERLAY, page)}) shows which phases use each tool.\n\n",

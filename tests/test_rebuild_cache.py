@@ -15,6 +15,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from playbook.site import rebuild_cache
+from playbook.site.html_blocks import HtmlBlocks
 from tests.helpers import describe_difference, link_project
 
 if TYPE_CHECKING:
@@ -98,6 +99,16 @@ def test_an_unchanged_page_is_not_converted_again_and_comes_back_whole(
     target = {f.src_uri: f for f in (kept.links_to_anchors or {})}
     assert "b.md" in target
     assert "Here, edited." in (second["b.md"].content or "")
+
+
+def test_pages_are_kept_with_the_html_blocks_extension_object(
+    config: MkDocsConfig, conversions: list[str]
+) -> None:
+    # The hooks add playbook.site.html_blocks's extension as an object, not a name.
+    config.markdown_extensions.append(HtmlBlocks())  # type: ignore[arg-type]
+    _build(config, {"a.md": A, "b.md": B})
+    _build(config, {"a.md": A, "b.md": B})
+    assert conversions == ["a.md", "b.md"]
 
 
 def test_a_changed_set_of_files_converts_every_page_again(

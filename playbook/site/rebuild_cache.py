@@ -149,7 +149,12 @@ def _site_key(config: MkDocsConfig, files: Files) -> str | None:
     extension object): then pages are kept nowhere."""
     global _site
     if _site[0] != id(files):
-        extensions = config["markdown_extensions"]
+        # An extension object (the hooks add playbook.site.html_blocks's) is named by its
+        # module and its repr, which such extensions keep stable.
+        extensions = [
+            e if isinstance(e, str) else f"{type(e).__module__}:{e!r}"
+            for e in config["markdown_extensions"]
+        ]
         try:
             settings = json.dumps(
                 _canonical(
@@ -157,7 +162,7 @@ def _site_key(config: MkDocsConfig, files: Files) -> str | None:
                         "format": FORMAT,
                         "engines": _engine_versions(),
                         "extensions": extensions,
-                        "sources": [_extension_source(e) for e in extensions],
+                        "sources": [_extension_source(e.split(":")[0]) for e in extensions],
                         "mdx_configs": config["mdx_configs"] or {},
                         "use_directory_urls": config["use_directory_urls"],
                         "validation": config["validation"],

@@ -277,6 +277,26 @@ def link_project(folder: Path, **settings: Any) -> Path:
     return config
 
 
+def mkdocs_config(project: Path) -> Any:
+    """A validated MkDocs config of ``project`` (its ``mkdocs.yml`` need not exist), with an
+    empty ``docs/``, for tests that convert pages in-process."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    (project / "docs").mkdir(parents=True)
+    config = MkDocsConfig(config_file_path=str(project / "mkdocs.yml"))
+    config.load_dict(
+        {
+            "site_name": "Test",
+            "docs_dir": str(project / "docs"),
+            "site_dir": str(project / "site"),
+        }
+    )
+    errors, _ = config.validate()
+    assert errors == []
+    config.plugins._current_plugin = "tests"  # File.generated names the plugin generating it
+    return config
+
+
 # --------------------------------------------------------------------------------------------
 # Comparing built sites
 # --------------------------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from benchmarks import serve
 from benchmarks.scale import (
     BEGIN,
     END,
@@ -131,3 +132,28 @@ def test_the_calibration_site_is_plain_material_on_one_paragraph_pages(tmp_path:
     assert len(pages) == 13  # and the home page
     assert pages[0].name == "index.md"
     assert pages[1].read_text(encoding="utf-8").count("\n\n") == 1  # a title and one paragraph
+
+
+def test_serve_block_has_a_row_per_scale_and_judges_each_against_its_target() -> None:
+    def result(scale: int, times: list[float]) -> dict[str, Any]:
+        target = serve.TARGETS[scale]
+        return {
+            "first_build_s": 5.0,
+            "reflect_s": times,
+            "reflect_median_s": sorted(times)[1],
+            "reflect_max_s": max(times),
+            "pages": 80 * scale,
+            "pages_converted": [20, 20, 20],
+            "target_s": target,
+            "met": max(times) <= target,
+        }
+
+    block = serve.docs_block({1: result(1, [0.8, 0.9, 0.95]), 10: result(10, [3.5, 4.0, 3.2])})
+    assert block.startswith(serve.BEGIN)
+    assert block.endswith(serve.END)
+    rows = [line for line in block.splitlines() if line.startswith("| x")]
+    assert len(rows) == 2
+    assert rows[0].startswith("| x1 | 80 |")
+    assert rows[0].endswith("| 1 s: met |")
+    assert rows[1].startswith("| x10 | 800 |")
+    assert rows[1].endswith("| 3 s: **not met** |")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from playbook.data import sourcemap
+from playbook.data import loader, sourcemap
 from playbook.data.loader import load_playbook, load_uncached, model_for
 from playbook.data.model import Phase, UseCase
 from playbook.data.sourcemap import parse_yaml
@@ -172,3 +172,36 @@ def test_a_sub_folder_of_lifecycle_is_not_a_phase(valid_data: Path) -> None:
     assert [(i.file, i.code) for i in issues] == [
         ("data/lifecycle/old/01-build.yaml", "unknown-file")
     ]
+
+
+def test_a_reload_parses_only_the_files_whose_bytes_changed(
+    valid_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    real = loader.yaml_from_bytes
+
+    def counting(raw: bytes, file: str) -> Any:
+        parsed.append(file)
+        return real(raw, file)
+
+    monkeypatch.setattr(loader, "yaml_from_bytes", counting)
+    first = load_uncached(valid_data)
+    assert len(parsed) > 3
+    parsed.clear()
+    rewrite(valid_data, "roles.yaml", lambda d: d["roles"]["ml_engineer"].update(name="MLE"))
+    second = load_uncached(valid_data)
+    assert parsed == ["data/roles.yaml"]
+    assert second.playbook is not None
+    assert second.playbook.roles["ml_engineer"].name == "MLE"
+    assert second.issues == first.issues
+
+
+def test_issues_found_after_parsing_are_not_kept_with_the_parsed_file(valid_data: Path) -> None:
+    # Duplicate per-file ids are reported on the file's source after it was parsed: a reload
+    # that reuses the parsed file must report them once, not once more per load.
+    phases = sorted((valid_data / "lifecycle").glob("*.yaml"))
+    shutil.copy(phases[0], valid_data / "lifecycle" / "zz_copy.yaml")
+    first = [i for i in load_uncached(valid_data).issues if i.code == "duplicate-id"]
+    second = [i for i in load_uncached(valid_data).issues if i.code == "duplicate-id"]
+    assert len(first) == 1
+    assert second == first

@@ -16,7 +16,7 @@ from mkdocs.structure.pages import Page
 
 from playbook.site import rebuild_cache
 from playbook.site.html_blocks import HtmlBlocks
-from tests.helpers import describe_difference, link_project
+from tests.helpers import describe_difference, link_project, mkdocs_config
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,20 +29,7 @@ B = "# Beta\n\n## Target\n\nHere.\n"
 def fixture_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MkDocsConfig:
     """A project in ``tmp_path/project``; the signing key outside it."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-    project = tmp_path / "project"
-    (project / "docs").mkdir(parents=True)
-    config = MkDocsConfig(config_file_path=str(project / "mkdocs.yml"))
-    config.load_dict(
-        {
-            "site_name": "Test",
-            "docs_dir": str(project / "docs"),
-            "site_dir": str(project / "site"),
-        }
-    )
-    errors, _ = config.validate()
-    assert errors == []
-    config.plugins._current_plugin = "tests"  # File.generated names the plugin generating it
-    return config
+    return mkdocs_config(tmp_path / "project")
 
 
 @pytest.fixture(name="conversions")

@@ -4,15 +4,18 @@ MkDocs's live-reload server polls the watched folders every 0.5 s, then waits 0.
 changes before it rebuilds: an edit waits 0.35 s on average before its rebuild starts. This
 runs the same ``mkdocs`` command line with one change, the server's watcher: native file
 events (inotify on Linux, FSEvents on macOS), falling back to polling every 0.1 s where the
-system refuses them (a full inotify watch table), and a 0.05 s wait for more changes.
+system refuses them (a full inotify watch table), a 0.05 s wait for more changes, and only
+changes count (a build reading its sources is no reason for another).
 ``playbook serve`` starts it.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
+import watchdog.events
 import watchdog.observers
 import watchdog.observers.polling
 from mkdocs import livereload
@@ -24,6 +27,19 @@ BUILD_DELAY = 0.05
 POLL_INTERVAL = 0.1
 
 
+#: The file events that mean a change. Native watchers also report files opened and closed
+#: unwritten, which every build does to the files it reads: those must not start a rebuild.
+CHANGES = frozenset(
+    {
+        watchdog.events.EVENT_TYPE_CREATED,
+        watchdog.events.EVENT_TYPE_MODIFIED,
+        watchdog.events.EVENT_TYPE_DELETED,
+        watchdog.events.EVENT_TYPE_MOVED,
+        watchdog.events.EVENT_TYPE_CLOSED,
+    }
+)
+
+
 class QuickReloadServer(livereload.LiveReloadServer):
     """MkDocs's live-reload server, watching with native file events."""
 
@@ -33,16 +49,38 @@ class QuickReloadServer(livereload.LiveReloadServer):
         self.observer = watchdog.observers.Observer()  # type: ignore[assignment]
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
-        """Watch ``path`` as MkDocs does; poll every watched path if native events fail."""
+        """Rebuild when a file under ``path`` changes (as MkDocs's ``watch``, on changes only).
+
+        Where the system refuses native events (a full inotify watch table), every watched
+        path is polled instead.
+        """
+        path = os.path.abspath(path)
+        if path in self._watched_paths:
+            self._watched_paths[path] += 1
+            return
+        self._watched_paths[path] = 1
         try:
-            super().watch(path, func, recursive=recursive)
+            self._watch_refs[path] = self.observer.schedule(
+                self._handler(), path, recursive=recursive
+            )
         except OSError:
-            watched = list(self._watched_paths)
             self.observer = watchdog.observers.polling.PollingObserver(timeout=POLL_INTERVAL)
-            self._watched_paths.clear()
-            self._watch_refs.clear()
-            for each in watched:
-                super().watch(each, recursive=recursive)
+            for each in self._watched_paths:
+                self._watch_refs[each] = self.observer.schedule(
+                    self._handler(), each, recursive=recursive
+                )
+
+    def _handler(self) -> watchdog.events.FileSystemEventHandler:
+        def changed(event: watchdog.events.FileSystemEvent) -> None:
+            if event.is_directory or event.event_type not in CHANGES:
+                return
+            with self._rebuild_cond:
+                self._want_rebuild = True
+                self._rebuild_cond.notify_all()
+
+        handler = watchdog.events.FileSystemEventHandler()
+        handler.on_any_event = changed  # type: ignore[method-assign]
+        return handler
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,6 +10,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from markdown.extensions.toc import TocExtension as Toc
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -168,6 +169,22 @@ def test_entries_the_last_build_did_not_use_are_evicted(
     _build(config, {"a.md": A, "b.md": B}, disk=True)
     _build(config, {"a.md": A, "b.md": B.replace("Here.", "Edited.")}, disk=True)
     assert len(list((tmp_path / "project" / ".cache" / "pages").iterdir())) == 2
+
+
+def test_an_extension_object_is_keyed_the_same_in_every_process(
+    config: MkDocsConfig, conversions: list[str]
+) -> None:
+    # Each process makes its own HtmlBlocks object: the key must not depend on which one (an
+    # address), or no page would ever come from the disk; and its settings must count.
+    files = Files([File.generated(config, "a.md", content=A)])
+    keys = []
+    for extension in (HtmlBlocks(), HtmlBlocks(), Toc(permalink=True)):
+        config["markdown_extensions"] = ["toc", extension]
+        rebuild_cache.start_build(config)
+        keys.append(rebuild_cache._site_key(config, files))
+    assert keys[0] is not None
+    assert keys[0] == keys[1]
+    assert keys[2] != keys[0]
 
 
 # --------------------------------------------------------------------------------------------

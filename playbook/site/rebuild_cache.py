@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from markdown import Extension
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
@@ -116,6 +117,9 @@ def _canonical(value: Any) -> Any:
         return [_canonical(v) for v in value]
     if callable(value) and hasattr(value, "__qualname__"):
         return f"{value.__module__}.{value.__qualname__}"
+    if isinstance(value, Extension):  # an extension given as an object, with its settings
+        kind = type(value)
+        return {f"{kind.__module__}.{kind.__qualname__}": _canonical(value.getConfigs())}
     raise TypeError(f"no stable form for {type(value).__name__}")
 
 
@@ -130,9 +134,15 @@ def _engine_versions() -> str:
     return ";".join(found)
 
 
-@functools.cache
-def _extension_source(name: str) -> str:
+def _extension_source(extension: str | Extension) -> str:
     """The SHA-256 of an extension module's source, for extensions outside the engines."""
+    if isinstance(extension, Extension):
+        return _module_source(type(extension).__module__)
+    return _module_source(extension)
+
+
+@functools.cache
+def _module_source(name: str) -> str:
     for module in (name, f"markdown.extensions.{name}"):
         try:
             spec = importlib.util.find_spec(module)
@@ -146,15 +156,12 @@ def _extension_source(name: str) -> str:
 def _site_key(config: MkDocsConfig, files: Files) -> str | None:
     """What, besides its own Markdown, a page's HTML depends on: the engines, the extensions
     and their settings, and every file's URL. None when a setting has no stable form (an
-    extension object): then pages are kept nowhere."""
+    object of an unknown kind): then pages are kept nowhere."""
     global _site
     if _site[0] != id(files):
-        # An extension object (the hooks add playbook.site.html_blocks's) is named by its
-        # module and its repr, which such extensions keep stable.
-        extensions = [
-            e if isinstance(e, str) else f"{type(e).__module__}:{e!r}"
-            for e in config["markdown_extensions"]
-        ]
+        # An extension may be an object (the hooks add playbook.site.html_blocks's): it is
+        # named by its class and settings (_canonical), never by its repr or address.
+        extensions = config["markdown_extensions"]
         try:
             settings = json.dumps(
                 _canonical(
@@ -162,7 +169,7 @@ def _site_key(config: MkDocsConfig, files: Files) -> str | None:
                         "format": FORMAT,
                         "engines": _engine_versions(),
                         "extensions": extensions,
-                        "sources": [_extension_source(e.split(":")[0]) for e in extensions],
+                        "sources": [_extension_source(e) for e in extensions],
                         "mdx_configs": config["mdx_configs"] or {},
                         "use_directory_urls": config["use_directory_urls"],
                         "validation": config["validation"],

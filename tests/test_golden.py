@@ -3,8 +3,8 @@
 One golden file per generated page (``tests/__snapshots__/test_golden/``), so each page-kind
 renderer in ``playbook/render/`` (home, RACI matrix and roll-up, roles, phases, tools, overlay,
 use cases, architecture, gaps, evaluation, gates, controls, traceability, data reference) has
-its output pinned on fixture data; the index of a split RACI matrix and the pages of a split
-roll-up, which only a playbook far larger than the fixture gets, are pinned on their own.
+its output pinned on fixture data; so are the pages of a split RACI matrix, roll-up and
+overlay, which only a playbook far larger than the fixture gets.
 Diagrams are stood in for by their DOT text, so a change to a diagram shows up too.
 
 After an intended change of output, update the golden files and review their diff:
@@ -19,10 +19,9 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from playbook.data.loader import load_uncached
-from playbook.render import links
+from playbook.render import raci, tools
 from playbook.render.pages import Page, generated_pages
-from playbook.render.raci import render_raci_index, render_raci_rollup, render_raci_rollup_phase
-from tests.helpers import VALID, playbook_of
+from tests.helpers import VALID
 
 #: A hand-written page for the home page's audience cards.
 DOCS = {"audiences/leader.md": "# Leaders\n\nWhat the playbook asks of a leader.\n"}
@@ -65,16 +64,22 @@ def test_page(uri: str, golden: SnapshotAssertion) -> None:
     assert PAGES[uri].content == golden
 
 
-def test_split_raci_matrix_index(golden: SnapshotAssertion) -> None:
-    assert render_raci_index(playbook_of(VALID), links.RACI_MATRIX) == golden
+def _pages_of_a_large_playbook() -> dict[str, Page]:
+    """The pages that differ when the RACI matrix, the roll-up and the overlay are split (as on
+    a playbook far larger than the fixture), or exist only then: the fixture split at once."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(raci, "SPLIT_CELLS", 0)
+        patch.setattr(raci, "ROLLUP_SPLIT_CELLS", 0)
+        patch.setattr(tools, "OVERLAY_SPLIT_PAIRS", 0)
+        split = _pages()
+    return {uri: page for uri, page in split.items() if uri not in PAGES or PAGES[uri] != page}
 
 
-def test_split_raci_rollup(golden: SnapshotAssertion) -> None:
-    assert render_raci_rollup(playbook_of(VALID), links.RACI_ROLLUP, split=True) == golden
+SPLIT = _pages_of_a_large_playbook()
 
 
-def test_split_raci_rollup_phase_page(golden: SnapshotAssertion) -> None:
-    pb = playbook_of(VALID)
-    phase = pb.phases[0]
-    page = links.raci_rollup_phase_page(phase.id)
-    assert render_raci_rollup_phase(pb, page, phase.id) == golden
+@pytest.mark.parametrize(
+    "uri", sorted(SPLIT), ids=[uri.removesuffix(".md").replace("/", ".") for uri in sorted(SPLIT)]
+)
+def test_page_of_a_large_playbook(uri: str, golden: SnapshotAssertion) -> None:
+    assert SPLIT[uri].content == golden

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from playbook.data.model import Playbook
-from playbook.render import links, raci
+from playbook.render import links, raci, tools
 from playbook.render.common import CHAPTER_SLOT
 from playbook.render.markdown import edit_data_note
 from playbook.render.pages import (
@@ -221,6 +221,7 @@ def test_a_large_raci_gets_a_page_per_phase_linked_from_the_nav_and_its_index(
 ) -> None:
     monkeypatch.setattr(raci, "SPLIT_CELLS", 0)
     monkeypatch.setattr(raci, "ROLLUP_SPLIT_CELLS", 0)
+    monkeypatch.setattr(tools, "OVERLAY_SPLIT_PAIRS", 0)
     pages = {p.src_uri: p for p in generated_pages(pb, [], stub_svg)}
     for phase in pb.phases:
         for uri in (links.raci_phase_page(phase.id), links.raci_rollup_phase_page(phase.id)):
@@ -228,6 +229,9 @@ def test_a_large_raci_gets_a_page_per_phase_linked_from_the_nav_and_its_index(
             # Matrix-like pages stay out of search and leave the width to the table.
             assert (page.search, page.wide) == (False, True), uri
             assert page.edit_path == pb.files[f"phase:{phase.id}"]
+        # A phase's tool list repeats its tasks' tools: out of search too, with contents.
+        tools_page = pages[links.overlay_phase_page(phase.id)]
+        assert (tools_page.search, tools_page.wide) == (False, False)
         rollup = pages[links.raci_rollup_phase_page(phase.id)]
         assert rollup.title == f"RACI roll-up: {phase.order}. {phase.name}"
         # Its matrix link goes to the phase's page of the split matrix.
@@ -239,6 +243,8 @@ def test_a_large_raci_gets_a_page_per_phase_linked_from_the_nav_and_its_index(
     by_phase = [links.raci_rollup_phase_page(p.id) for p in pb.phases]
     assert {"RACI roll-up by phase": by_phase} in people
     assert {"RACI matrix by phase": [links.raci_phase_page(p.id) for p in pb.phases]} in people
+    technology = next(item["Technology"] for item in nav if "Technology" in item)
+    assert {"Tools by phase": [links.overlay_phase_page(p.id) for p in pb.phases]} in technology
 
 
 def test_a_page_with_hundreds_of_headings_lists_only_its_sections_in_its_contents() -> None:

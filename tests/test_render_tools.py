@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from playbook.render.tools import overlay_counts, render_overlay, render_tool_catalog
+import pytest
+
+from playbook.render import links, tools
+from playbook.render.tools import (
+    overlay_counts,
+    render_overlay,
+    render_overlay_phase,
+    render_tool_catalog,
+)
 from tests.helpers import SCRIPT, VALID, copy_data, playbook_of, reference_data, rewrite
 
 if TYPE_CHECKING:
@@ -86,3 +95,39 @@ def test_reference_catalog_anchors_every_tool() -> None:
         assert page.count(f"{{ #{tool_id} }}") == 1
     overlay = render_overlay(pb, "technology/overlay.md")
     assert overlay.count('<tr><th scope="row">') == len(pb.tools)
+
+
+def _ids(markdown: str) -> set[str]:
+    """The anchors a page defines: heading ids (attr_list) and raw HTML ids."""
+    return set(re.findall(r"\{ #([^ }]+)", markdown)) | set(re.findall(r' id="([^"]+)"', markdown))
+
+
+def test_a_split_overlay_links_each_count_to_its_phase_page_and_the_catalog_to_its_row(
+    pb: Playbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tools, "OVERLAY_SPLIT_PAIRS", 0)
+    overlay = render_overlay(pb, links.OVERLAY, split=True)
+    phase_pages = {
+        p.id: render_overlay_phase(pb, links.overlay_phase_page(p.id), p.id) for p in pb.phases
+    }
+    counts = overlay_counts(pb)
+    # Every count of the matrix links the tool's item on its phase's page, which lists the
+    # tool's tasks in that phase; the overlay page lists no task.
+    cells = re.findall(r'<a href="([a-z_]+)/#(overlay-[a-z_-]+)" title="[^"]+">(\d+)</a>', overlay)
+    assert len(cells) == sum(len(per_phase) for per_phase in counts.values()) > 0
+    for phase_id, anchor, n in cells:
+        assert anchor in _ids(phase_pages[phase_id]), anchor
+        tool_id = anchor.removeprefix(f"overlay-{phase_id}-")
+        item = phase_pages[phase_id].split(f'id="{anchor}"', 1)[1].split("\n", 1)[0]
+        tasks = re.findall(r"\]\(\.\./\.\./process/[a-z_]+\.md#([a-z_]+)\)", item)
+        assert tasks == [t.id for t in counts[tool_id][phase_id]]
+        assert len(tasks) == int(n)
+    assert "process/" not in overlay.split("## Tools by phase", 1)[1]
+    for phase in pb.phases:
+        assert f"(overlay/{phase.id}.md)" in overlay
+    # The catalog points each used tool at its row of the matrix instead of listing its tasks.
+    catalog = render_tool_catalog(pb, links.TOOLS)
+    rows = re.findall(r"\[its row of the overlay\]\(overlay\.md#([a-z_-]+)\)", catalog)
+    assert sorted(rows) == sorted(f"tool-row-{t}" for t, per in counts.items() if per)
+    assert set(rows) <= _ids(overlay)
+    assert "process/" not in catalog

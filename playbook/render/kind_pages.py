@@ -41,7 +41,12 @@ from playbook.render.signoff import gate_flow_diagram
 from playbook.render.svg import diagram_html
 from playbook.render.templates import render_template_page, render_templates_index
 from playbook.render.tiering import render_tiering
-from playbook.render.tools import render_overlay, render_tool_catalog
+from playbook.render.tools import (
+    overlay_is_split,
+    render_overlay,
+    render_overlay_phase,
+    render_tool_catalog,
+)
 from playbook.render.usecases import render_use_case, render_use_cases_index
 
 if TYPE_CHECKING:
@@ -118,9 +123,17 @@ def tool_catalog(pb: Playbook, page: str, ctx: PageContext) -> str:
     return render_tool_catalog(pb, page)
 
 
-def overlay(pb: Playbook, page: str, ctx: PageContext) -> str:
-    """The tools overlaid on the lifecycle."""
-    return render_overlay(pb, page)
+def overlay(pb: Playbook, page: str, ctx: PageContext) -> list[Page]:
+    """The tools overlaid on the lifecycle: one page, or the matrix and a page of tool lists per
+    phase when the lists are too big for one page."""
+    split = overlay_is_split(pb)
+    content = render_overlay(pb, page, split=split)
+    pages = [page_from(pb, page, content, "tools.yaml", search=False, wide=True)]
+    for phase in pb.phases if split else ():
+        uri = links.overlay_phase_page(phase.id)
+        lists = render_overlay_phase(pb, uri, phase.id)
+        pages.append(page_from(pb, uri, lists, f"phase:{phase.id}", search=False))
+    return pages
 
 
 def architecture(pb: Playbook, page: str, ctx: PageContext) -> str:

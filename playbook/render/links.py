@@ -49,6 +49,11 @@ def raci_rollup_phase_page(phase_id: str) -> str:
     return f"people/raci-rollup/{phase_id}.md"
 
 
+def overlay_phase_page(phase_id: str) -> str:
+    """Source URI of a phase's page of the tool overlay (when the overlay is split)."""
+    return f"technology/overlay/{phase_id}.md"
+
+
 def phase_page(phase_id: str) -> str:
     """Source URI of a phase's page; tasks and sub-phases are anchors on it."""
     return record_page("phase", phase_id)

@@ -406,6 +406,7 @@ SUB_SECTIONS: dict[str, str] = {
     "people/raci/": "RACI matrix by phase",
     "people/raci-rollup/": "RACI roll-up by phase",
     "people/roles/": "Role pages",
+    "technology/overlay/": "Tools by phase",
     "governance/models/": "Model cards",
 }
 

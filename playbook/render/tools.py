@@ -77,6 +77,8 @@ class _Uses:
 
     tasks: dict[str, list[tuple[Phase, Task]]]
     use_cases: dict[str, list[str]]
+    #: The overlay is split (:func:`overlay_is_split`): a tool's tasks are listed there.
+    overlay_split: bool = False
 
 
 def _components_using(pb: Playbook, tool_id: str) -> list[str]:
@@ -91,7 +93,14 @@ def _components_using(pb: Playbook, tool_id: str) -> list[str]:
 def _usage(pb: Playbook, page: str, tool: Tool, uses: _Uses) -> str:
     lines: list[str] = []
     tasks = uses.tasks.get(tool.id, [])
-    if tasks:
+    if tasks and uses.overlay_split:
+        phases = len({phase.id for phase, _ in tasks})
+        row = links.md_href(links.OVERLAY, page, overlay_row_anchor(tool.id))
+        lines.append(
+            f"**Used in {plural(len(tasks), 'task')}** in {plural(phases, 'phase')}: "
+            f"[its row of the overlay]({row}) links them"
+        )
+    elif tasks:
         by_phase: dict[str, list[str]] = {}
         for phase, task in tasks:
             by_phase.setdefault(phase.id, []).append(refs.task(pb, page, task.id))
@@ -170,7 +179,7 @@ def render_tool_catalog(pb: Playbook, page: str) -> str:
         Markdown: an overview table, then an H2 per category and an H3 per tool (anchor = id).
     """
     grouped = tools_by_category(pb)
-    uses = _Uses(tasks_by_tool(pb), _use_cases_by_tool(pb))
+    uses = _Uses(tasks_by_tool(pb), _use_cases_by_tool(pb), overlay_is_split(pb))
     statuses = list(STATUSES)
     overview_rows = []
     for category_id, tools in grouped:
@@ -223,7 +232,33 @@ def _heat(n: int) -> int:
     return 0 if n == 0 else 1 if n == 1 else 2 if n <= 3 else 3
 
 
-def _matrix(pb: Playbook, page: str, counts: dict[str, dict[str, list[Task]]]) -> str:
+#: Above this many (tool, task) pairs the overlay keeps its matrix, each phase's tool list gets
+#: a page of its own (``technology/overlay/<phase>.md``), and the tool catalog points at a
+#: tool's row of the matrix rather than listing its tasks: a playbook ten times the reference
+#: size (3,200 pairs) listed every pair twice, on the overlay and in the catalog. The reference
+#: playbook (about 300 pairs) keeps both lists.
+OVERLAY_SPLIT_PAIRS = 1_500
+
+
+def overlay_is_split(pb: Playbook, budget: int | None = None) -> bool:
+    """True when the tool lists are too big for the overlay page (more than ``budget`` pairs)."""
+    pairs = sum(len(task.tools) for _, _, task in pb.tasks())
+    return pairs > (OVERLAY_SPLIT_PAIRS if budget is None else budget)
+
+
+def overlay_row_anchor(tool_id: str) -> str:
+    """The anchor of a tool's row of the overlay's matrix."""
+    return f"tool-row-{tool_id}"
+
+
+def _list_page(pb: Playbook, phase_id: str, split: bool) -> str:
+    """The page holding a phase's tool list: the overlay, or the phase's page of it."""
+    return links.overlay_phase_page(phase_id) if split else links.OVERLAY
+
+
+def _matrix(
+    pb: Playbook, page: str, counts: dict[str, dict[str, list[Task]]], split: bool = False
+) -> str:
     head = "".join(
         f'<th scope="col" class="pb-overlay__phase">'
         f'<a href="{html(links.href(links.phase_page(p.id), page))}" '
@@ -253,16 +288,19 @@ def _matrix(pb: Playbook, page: str, counts: dict[str, dict[str, list[Task]]]) -
                     cells.append('<td class="pb-overlay__cell pb-overlay__cell--0"></td>')
                     continue
                 title = f"{tool.name} in {phase.name}: {plural(n, 'task')}"
+                anchor = overlay_anchor(phase.id, tool.id)
+                target = _list_page(pb, phase.id, split)
+                href = f"#{anchor}" if target == page else links.href(target, page, anchor)
                 cells.append(
                     f'<td class="pb-overlay__cell pb-overlay__cell--{_heat(n)}">'
-                    f'<a href="#{overlay_anchor(phase.id, tool.id)}" title="{html(title)}">'
-                    f"{n}</a></td>"
+                    f'<a href="{html(href)}" title="{html(title)}">{n}</a></td>'
                 )
             total = sum(len(v) for v in per_phase.values())
             tool_href = links.href(links.TOOLS, page, tool.id)
+            row_id = f' id="{html(overlay_row_anchor(tool.id))}"' if split else ""
             rows.append(
-                f'<tr><th scope="row"><a href="{html(tool_href)}">{html(tool.name)}</a></th>'
-                f"<td>{status_badge(tool.status)}</td>{''.join(cells)}<td>{total}</td></tr>"
+                f'<tr{row_id}><th scope="row"><a href="{html(tool_href)}">{html(tool.name)}</a>'
+                f"</th><td>{status_badge(tool.status)}</td>{''.join(cells)}<td>{total}</td></tr>"
             )
     rows.append("</tbody>")
     return html_block(
@@ -270,16 +308,42 @@ def _matrix(pb: Playbook, page: str, counts: dict[str, dict[str, list[Task]]]) -
     )
 
 
-def render_overlay(pb: Playbook, page: str) -> str:
+def _phase_tools(
+    pb: Playbook, page: str, phase: Phase, counts: dict[str, dict[str, list[Task]]]
+) -> str:
+    """A phase's tools with the tasks using each, every item anchored for the matrix's cells."""
+    used = [
+        (tool, counts[tool.id][phase.id])
+        for _, tools in tools_by_category(pb)
+        for tool in tools
+        if phase.id in counts.get(tool.id, {})
+    ]
+    if not used:
+        return "No task in this phase lists a tool.\n\n"
+    items = [
+        f'<a id="{overlay_anchor(phase.id, tool.id)}"></a>{refs.tool(pb, page, tool.id)} '
+        f"{status_badge(tool.status)}: " + ", ".join(refs.task(pb, page, task.id) for task in tasks)
+        for tool, tasks in used
+    ]
+    return (
+        f"{plural(len(used), 'tool')} across the tasks of {refs.phase(pb, page, phase.id)}:\n\n"
+        + bullets(items)
+        + "\n"
+    )
+
+
+def render_overlay(pb: Playbook, page: str, *, split: bool = False) -> str:
     """The tool-by-lifecycle overlay: tools (by category) against the phases, then per phase.
 
     Args:
         pb: The playbook.
         page: Source URI of the page (``technology/overlay.md``).
+        split: Each phase's tool list is on a page of its own (:func:`render_overlay_phase`),
+            which the matrix's cells and the section per phase link; for a large playbook.
 
     Returns:
         Markdown with an HTML matrix (cells = number of the phase's tasks using the tool,
-        linking to the phase's tool list below) and one section per phase.
+        linking to the phase's tool list) and one section per phase.
     """
     counts = overlay_counts(pb)
     files = ["tools.yaml", "lifecycle"]
@@ -289,28 +353,34 @@ def render_overlay(pb: Playbook, page: str) -> str:
         "Which tools each lifecycle phase relies on. A cell counts the phase's tasks that list "
         "the tool; select a number for the tasks, a phase for its page, a tool for its catalog "
         "entry. Darker cells mean heavier use (1, 2-3, 4 or more tasks).\n\n",
-        _matrix(pb, page, counts),
+        _matrix(pb, page, counts, split),
         "## Tools by phase { #tools-by-phase }\n\n",
     ]
+    if split:
+        out.append("Each phase's tools, with the tasks using each, are on a page per phase:\n\n")
+        out.append(
+            bullets(
+                f"[{phase.order}. {text(phase.name)}]"
+                f"({links.md_href(links.overlay_phase_page(phase.id), page)}): "
+                + plural(sum(1 for t in counts if phase.id in counts[t]), "tool")
+                for phase in pb.phases
+            )
+            + "\n"
+        )
+        return "".join(out)
     for phase in pb.phases:
         out.append(heading(3, f"{phase.order}. {text(phase.name)}", overlay_anchor(phase.id)))
-        used = [
-            (tool, counts[tool.id][phase.id])
-            for _, tools in tools_by_category(pb)
-            for tool in tools
-            if phase.id in counts.get(tool.id, {})
-        ]
-        if not used:
-            out.append("No task in this phase lists a tool.\n\n")
-            continue
-        out.append(
-            f"{plural(len(used), 'tool')} across the tasks of {refs.phase(pb, page, phase.id)}:\n\n"
-        )
-        items = [
-            f'<a id="{overlay_anchor(phase.id, tool.id)}"></a>{refs.tool(pb, page, tool.id)} '
-            f"{status_badge(tool.status)}: "
-            + ", ".join(refs.task(pb, page, task.id) for task in tasks)
-            for tool, tasks in used
-        ]
-        out.append(bullets(items) + "\n")
+        out.append(_phase_tools(pb, page, phase, counts))
     return "".join(out)
+
+
+def render_overlay_phase(pb: Playbook, page: str, phase_id: str) -> str:
+    """One phase's page of a split overlay: its tools, each with the tasks that use it."""
+    phase = next(p for p in pb.phases if p.id == phase_id)
+    return (
+        f"# Tools in {phase.order}. {text(phase.name)}\n\n"
+        + data_note(pb, "tools.yaml", f"phase:{phase.id}")
+        + "Which tools the tasks of this phase list, by category; the "
+        f"[overlay]({links.md_href(links.OVERLAY, page)}) counts them across the phases.\n\n"
+        + _phase_tools(pb, page, phase, overlay_counts(pb))
+    )

@@ -1,0 +1,128 @@
+"""Skip the inline patterns that cannot match a piece of text, before trying their regex.
+
+Python-Markdown tries every inline pattern (links, emphasis, code, escapes, HTML, entities...)
+on every piece of text of a page, one after the other: most of a large generated page's
+conversion is spent on table cells and list items where almost none of them can match. Each
+core pattern needs some text to be present: a link needs ``[``, code a backtick, emphasis one
+of its delimiters (``*``, ``_``), HTML and autolinks ``<``, an entity ``&``, an escape ``\\``,
+a line break two spaces and a newline. :class:`QuickInline` looks for that text first (a scan
+in C) and skips the pattern when it is absent, which gives the same result as trying it: its
+regex cannot match without it, and a pattern whose regex finds nothing changes nothing.
+Patterns it does not know (from other extensions, or a core name taken by another class or
+regex) are always tried.
+
+It overrides one private method of Python-Markdown's ``InlineProcessor``
+(``__handleInline``), copied with that check added: ``markdown`` is pinned below its next
+major version, and ``tests/test_quick_inline.py`` converts every page both ways.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from markdown import Extension, inlinepatterns, util
+from markdown.treeprocessors import InlineProcessor
+
+if TYPE_CHECKING:
+    from markdown import Markdown
+
+#: The core patterns, by registered name: their class, their regex and the texts one of which
+#: any match holds. Emphasis (``em_strong``) is a delimiter processor: its delimiters (``*``,
+#: ``_`` and any an extension adds) are read from it.
+TRIGGERS: dict[str, tuple[type, str | None, tuple[str, ...]]] = {
+    "backtick": (inlinepatterns.BacktickInlineProcessor, inlinepatterns.BACKTICK_RE, ("`",)),
+    "escape": (inlinepatterns.EscapeInlineProcessor, inlinepatterns.ESCAPE_RE, ("\\",)),
+    "reference": (inlinepatterns.ReferenceInlineProcessor, inlinepatterns.REFERENCE_RE, ("[",)),
+    "link": (inlinepatterns.LinkInlineProcessor, inlinepatterns.LINK_RE, ("[",)),
+    "image_link": (inlinepatterns.ImageInlineProcessor, inlinepatterns.IMAGE_LINK_RE, ("![",)),
+    "image_reference": (
+        inlinepatterns.ImageReferenceInlineProcessor,
+        inlinepatterns.IMAGE_REFERENCE_RE,
+        ("![",),
+    ),
+    "short_reference": (
+        inlinepatterns.ShortReferenceInlineProcessor,
+        inlinepatterns.REFERENCE_RE,
+        ("[",),
+    ),
+    "short_image_ref": (
+        inlinepatterns.ShortImageReferenceInlineProcessor,
+        inlinepatterns.IMAGE_REFERENCE_RE,
+        ("![",),
+    ),
+    "autolink": (inlinepatterns.AutolinkInlineProcessor, inlinepatterns.AUTOLINK_RE, ("<",)),
+    "automail": (inlinepatterns.AutomailInlineProcessor, inlinepatterns.AUTOMAIL_RE, ("<",)),
+    "linebreak": (
+        inlinepatterns.SubstituteTagInlineProcessor,
+        inlinepatterns.LINE_BREAK_RE,
+        ("  \n",),
+    ),
+    "html": (inlinepatterns.HtmlInlineProcessor, inlinepatterns.HTML_RE, ("<",)),
+    "entity": (inlinepatterns.HtmlInlineProcessor, inlinepatterns.ENTITY_RE, ("&",)),
+    "em_strong": (inlinepatterns.DelimiterProcessor, None, ()),
+}
+
+
+#: Where Python-Markdown registers its inline processor.
+INLINE_PRIORITY = 20
+
+
+class _QuickInlineProcessor(InlineProcessor):
+    """Python-Markdown's inline processor, skipping patterns whose character is absent."""
+
+    def _triggers(self) -> list[tuple[str, ...] | None]:
+        """Each pattern's texts, in the registry's order; None to always try it."""
+        patterns = self.inlinePatterns
+        found: list[tuple[str, ...] | None] = [None] * len(patterns)
+        for name, (kind, regex, needles) in TRIGGERS.items():
+            if name not in patterns:
+                continue
+            index = patterns.get_index_for_name(name)
+            pattern = patterns[index]
+            if type(pattern) is not kind or (
+                regex is not None and getattr(pattern, "pattern", None) != regex
+            ):
+                continue
+            if isinstance(pattern, inlinepatterns.DelimiterProcessor):
+                needles = tuple(pattern.tokens)  # its regex: these, escaped, as alternatives
+            found[index] = needles if all(needles) and needles else None
+        return found
+
+    def _InlineProcessor__handleInline(
+        self,
+        data: str,
+        patternIndex: int = 0,
+    ) -> str:
+        """``InlineProcessor.__handleInline``, with the character check before each pattern."""
+        if isinstance(data, util.AtomicString):
+            return data
+        triggers = self.__dict__.get("_quick_triggers")
+        if triggers is None or len(triggers) != len(self.inlinePatterns):
+            triggers = self.__dict__["_quick_triggers"] = self._triggers()
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+        start = 0
+        count = len(self.inlinePatterns)
+        while patternIndex < count:
+            needles = triggers[patternIndex]
+            if needles is not None and not any(needle in data for needle in needles):
+                patternIndex += 1
+                start = 0  # what trying it and finding no match returns
+                continue
+            data, matched, start = apply(
+                self.inlinePatterns[patternIndex], data, patternIndex, start
+            )
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+class QuickInline(Extension):
+    """The Python-Markdown extension; the hooks add it to the site's extensions."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Put the quick processor in the place of the core inline processor."""
+        md.treeprocessors.register(_QuickInlineProcessor(md), "inline", INLINE_PRIORITY)
+
+    def __repr__(self) -> str:
+        """A stable name: the page cache keys pages on the extensions' representation."""
+        return f"{__name__}.QuickInline()"

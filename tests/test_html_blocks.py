@@ -7,7 +7,8 @@ import pytest
 
 from playbook.render.markdown import HTML_BLOCK_END, HTML_BLOCK_START, html_block
 from playbook.safety import escape, sanitize_markdown
-from playbook.site.html_blocks import HtmlBlocks, anchor_ids
+from playbook.site.conversion import GeneratorExtension
+from playbook.site.html_blocks import anchor_ids
 
 #: The site's block extensions: md_in_html is the one that parses raw HTML blocks.
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "toc"]
@@ -22,7 +23,7 @@ TABLE = (
 def convert(text: str, *, blocks: bool = True) -> str:
     extensions: list[str | markdown.Extension] = [*EXTENSIONS]
     if blocks:
-        extensions.append(HtmlBlocks())
+        extensions.append(GeneratorExtension())
     return markdown.Markdown(extensions=extensions).convert(text)
 
 

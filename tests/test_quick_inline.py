@@ -1,4 +1,5 @@
-"""Skipping inline patterns that cannot match changes no page (playbook.site.quick_inline)."""
+"""The generator's Markdown extension changes no page (playbook.site.quick_inline skipping inline
+patterns that cannot match, with playbook.site.html_blocks)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown import inlinepatterns
 
-from playbook.site.quick_inline import QuickInline, _QuickInlineProcessor
+from playbook.render.markdown import HTML_BLOCK_END, HTML_BLOCK_START
+from playbook.site.conversion import GeneratorExtension
+from playbook.site.quick_inline import QuickInlineProcessor
 from tests.helpers import ROOT
 
 #: The site's extensions (mkdocs.yml), as the site builds them.
@@ -28,13 +31,15 @@ EXTENSIONS: list[str | markdown.Extension] = [
     "pymdownx.tasklist",
 ]
 #: Every hand-written page and every generated page the golden tests pin.
-PAGES = sorted(
-    [*(ROOT / "docs").rglob("*.md"), *(ROOT / "tests" / "__snapshots__").rglob("*.md")]
-)
+PAGES = sorted([*(ROOT / "docs").rglob("*.md"), *(ROOT / "tests" / "__snapshots__").rglob("*.md")])
 
 
 def convert(text: str, *, quick: bool) -> str:
-    extensions = [*EXTENSIONS, *([QuickInline()] if quick else [])]
+    """``text`` in HTML, with the generator's extension or by Python-Markdown alone (to which
+    the HTML block marks are comments: they are taken out first, see test_html_blocks)."""
+    if not quick:
+        text = text.replace(f"{HTML_BLOCK_START}\n", "").replace(f"{HTML_BLOCK_END}\n", "")
+    extensions = [*EXTENSIONS, *([GeneratorExtension()] if quick else [])]
     return markdown.Markdown(extensions=extensions).convert(text)
 
 
@@ -61,12 +66,12 @@ def test_any_inline_syntax_converts_to_the_same_html(text: str) -> None:
 
 
 def test_a_core_name_with_another_regex_is_always_tried() -> None:
-    md = markdown.Markdown(extensions=[QuickInline()])
+    md = markdown.Markdown(extensions=[GeneratorExtension()])
     md.inlinePatterns.register(
         inlinepatterns.HtmlInlineProcessor(r"(%%[a-z]+%%)", md), "entity", 80
     )
     processor = md.treeprocessors["inline"]
-    assert isinstance(processor, _QuickInlineProcessor)
+    assert isinstance(processor, QuickInlineProcessor)
     triggers = processor._triggers()
     assert triggers[md.inlinePatterns.get_index_for_name("entity")] is None
     assert triggers[md.inlinePatterns.get_index_for_name("link")] == ("[",)

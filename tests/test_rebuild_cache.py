@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from playbook.site import rebuild_cache
-from playbook.site.html_blocks import HtmlBlocks
+from playbook.site.conversion import GeneratorExtension
 from tests.helpers import describe_difference, link_project, mkdocs_config
 
 if TYPE_CHECKING:
@@ -92,8 +92,8 @@ def test_an_unchanged_page_is_not_converted_again_and_comes_back_whole(
 def test_pages_are_kept_with_the_html_blocks_extension_object(
     config: MkDocsConfig, conversions: list[str]
 ) -> None:
-    # The hooks add playbook.site.html_blocks's extension as an object, not a name.
-    config.markdown_extensions.append(HtmlBlocks())  # type: ignore[arg-type]
+    # The hooks add playbook.site.conversion's extension as an object, not a name.
+    config.markdown_extensions.append(GeneratorExtension())  # type: ignore[arg-type]
     _build(config, {"a.md": A, "b.md": B})
     _build(config, {"a.md": A, "b.md": B})
     assert conversions == ["a.md", "b.md"]
@@ -174,11 +174,11 @@ def test_entries_the_last_build_did_not_use_are_evicted(
 def test_an_extension_object_is_keyed_the_same_in_every_process(
     config: MkDocsConfig, conversions: list[str]
 ) -> None:
-    # Each process makes its own HtmlBlocks object: the key must not depend on which one (an
+    # Each process makes its own GeneratorExtension object: the key must not depend on which one (an
     # address), or no page would ever come from the disk; and its settings must count.
     files = Files([File.generated(config, "a.md", content=A)])
     keys = []
-    for extension in (HtmlBlocks(), HtmlBlocks(), Toc(permalink=True)):
+    for extension in (GeneratorExtension(), GeneratorExtension(), Toc(permalink=True)):
         config["markdown_extensions"] = ["toc", extension]
         rebuild_cache.start_build(config)
         keys.append(rebuild_cache._site_key(config, files))

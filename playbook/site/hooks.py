@@ -41,9 +41,9 @@ from playbook.render.svg import (
 )
 from playbook.render.tasklist import quiet_task_marks
 from playbook.site import preview, rebuild_cache, search_cache
+from playbook.site.conversion import GeneratorExtension
 from playbook.site.generated import DownloadFile, GeneratedFile, sandbox_macros
-from playbook.site.html_blocks import HtmlBlocks, anchor_ids
-from playbook.site.quick_inline import QuickInline
+from playbook.site.html_blocks import anchor_ids
 from playbook.site.revisions import revision_time, source_date_epoch
 
 if TYPE_CHECKING:
@@ -74,9 +74,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         log.info("%s", issue)
     sandbox_macros(config.plugins.get("macros"))
     # The generator's own conversions: renderers' HTML blocks unparsed, quicker inline patterns.
-    for extension in (HtmlBlocks, QuickInline):
-        if not any(isinstance(ext, extension) for ext in config.markdown_extensions):
-            config.markdown_extensions.append(extension())  # type: ignore[arg-type]
+    if not any(isinstance(ext, GeneratorExtension) for ext in config.markdown_extensions):
+        config.markdown_extensions.append(GeneratorExtension())  # type: ignore[arg-type]
     meta = result.playbook.meta  # type: ignore[union-attr]
     config["repo_url"] = meta.repo_url
     config["repo_name"] = urlsplit(meta.repo_url).path.strip("/") or meta.repo_url

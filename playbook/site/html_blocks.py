@@ -4,9 +4,10 @@ The RACI matrix, its roll-up, the overlay and gap tables, charts and diagrams ar
 renderer built from escaped data (:func:`playbook.render.markdown.html_block` marks them with
 two comment lines). Python-Markdown would parse each of them twice more: MkDocs reads every raw
 HTML tag of a page for its anchors, and ``md_in_html`` parses each block to find Markdown
-inside. On a large playbook that is much of the build. :class:`HtmlBlocks` stores a marked
-block in Python-Markdown's HTML stash as it stands, the way a raw block ends up anyway, and
-:func:`anchor_ids` gives the ids in the blocks for MkDocs's anchor validation.
+inside. On a large playbook that is much of the build. :class:`StashBlocks` (a preprocessor of
+:mod:`playbook.site.conversion`'s extension) stores a marked block in Python-Markdown's HTML
+stash as it stands, the way a raw block ends up anyway, and :func:`anchor_ids` gives the ids
+in the blocks for MkDocs's anchor validation.
 
 A block without its closing line is left to Python-Markdown, as any raw HTML.
 """
@@ -15,15 +16,10 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TYPE_CHECKING
 
-from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
 from playbook.render.markdown import HTML_BLOCK_END, HTML_BLOCK_START
-
-if TYPE_CHECKING:
-    from markdown import Markdown
 
 #: Before MkDocs's raw-HTML anchor reader (21) and ``md_in_html``'s block parser (20), after
 #: the whitespace normaliser (30).
@@ -38,7 +34,7 @@ _ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
 _NAME = re.compile(r'<a\s[^>]*?\bname="([^"]*)"')
 
 
-class _StashBlocks(Preprocessor):
+class StashBlocks(Preprocessor):
     """Replace each marked block by a placeholder for it in the HTML stash."""
 
     def run(self, lines: list[str]) -> list[str]:
@@ -60,18 +56,6 @@ class _StashBlocks(Preprocessor):
             out.append(line)
             index += 1
         return out
-
-
-class HtmlBlocks(Extension):
-    """The Python-Markdown extension; the hooks add it to the site's extensions."""
-
-    def extendMarkdown(self, md: Markdown) -> None:
-        """Register the preprocessor."""
-        md.preprocessors.register(_StashBlocks(md), "playbook_html_blocks", PRIORITY)
-
-    def __repr__(self) -> str:
-        """A stable name: the serve cache keys pages on the extensions' representation."""
-        return f"{__name__}.HtmlBlocks()"
 
 
 def anchor_ids(markdown: str) -> set[str]:

@@ -5,9 +5,10 @@ on every piece of text of a page, one after the other: most of a large generated
 conversion is spent on table cells and list items where almost none of them can match. Each
 core pattern needs some text to be present: a link needs ``[``, code a backtick, emphasis one
 of its delimiters (``*``, ``_``), HTML and autolinks ``<``, an entity ``&``, an escape ``\\``,
-a line break two spaces and a newline. :class:`QuickInline` looks for that text first (a scan
-in C) and skips the pattern when it is absent, which gives the same result as trying it: its
-regex cannot match without it, and a pattern whose regex finds nothing changes nothing.
+a line break two spaces and a newline. :class:`QuickInlineProcessor` looks for that text first
+(a scan in C) and skips the pattern when it is absent, which gives the same result as trying
+it: its regex cannot match without it, and a pattern whose regex finds nothing changes
+nothing.
 Patterns it does not know (from other extensions, or a core name taken by another class or
 regex) are always tried.
 
@@ -18,13 +19,8 @@ major version, and ``tests/test_quick_inline.py`` converts every page both ways.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from markdown import Extension, inlinepatterns, util
+from markdown import inlinepatterns, util
 from markdown.treeprocessors import InlineProcessor
-
-if TYPE_CHECKING:
-    from markdown import Markdown
 
 #: The core patterns, by registered name: their class, their regex and the texts one of which
 #: any match holds. Emphasis (``em_strong``) is a delimiter processor: its delimiters (``*``,
@@ -67,7 +63,7 @@ TRIGGERS: dict[str, tuple[type, str | None, tuple[str, ...]]] = {
 INLINE_PRIORITY = 20
 
 
-class _QuickInlineProcessor(InlineProcessor):
+class QuickInlineProcessor(InlineProcessor):
     """Python-Markdown's inline processor, skipping patterns whose character is absent."""
 
     def _triggers(self) -> list[tuple[str, ...] | None]:
@@ -114,15 +110,3 @@ class _QuickInlineProcessor(InlineProcessor):
             if not matched:
                 patternIndex += 1
         return data
-
-
-class QuickInline(Extension):
-    """The Python-Markdown extension; the hooks add it to the site's extensions."""
-
-    def extendMarkdown(self, md: Markdown) -> None:
-        """Put the quick processor in the place of the core inline processor."""
-        md.treeprocessors.register(_QuickInlineProcessor(md), "inline", INLINE_PRIORITY)
-
-    def __repr__(self) -> str:
-        """A stable name: the page cache keys pages on the extensions' representation."""
-        return f"{__name__}.QuickInline()"

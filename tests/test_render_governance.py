@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
+from playbook.render import governance
 from playbook.render.governance import (
     control_tasks,
     render_controls,
@@ -162,3 +165,24 @@ def test_control_codes_follow_the_data_order_and_pad_to_two_digits(pb: Playbook)
         update={"controls": {f"c{i}": pb.controls["independent_validation"] for i in range(120)}}
     )
     assert control_code(many, "c7") == "CTL-008"
+
+
+def test_a_control_in_many_tasks_gives_their_number_and_links_the_traceability_list(
+    pb: Playbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    control = next(iter(pb.controls.values()))
+    tasks = control_tasks(pb, control)
+    assert tasks
+    listed = render_controls(pb, "governance/controls.md")
+    assert "[traceability view](traceability.md#trace-" not in listed
+    monkeypatch.setattr(governance, "CONTROL_TASKS_LISTED", len(tasks) - 1)
+    page = render_controls(pb, "governance/controls.md")
+    card = page.split(f"{{ #{control.id} }}", 1)[1].split("</div>", 1)[0]
+    n = f"{len(tasks)} task" + ("s" if len(tasks) > 1 else "")
+    link = f"traceability.md#trace-{control.id}"
+    assert f"**Tasks:** {n}, listed in the [traceability view]({link})" in card
+    assert "process/" not in card
+    # The traceability view lists every one of them in that section.
+    trace = render_traceability(pb, "governance/traceability.md")
+    section = trace.split(f"{{ #trace-{control.id} }}", 1)[1].split("\n### ", 1)[0]
+    assert [t for t in tasks if f"#{t})" in section] == tasks

@@ -168,9 +168,21 @@ def render_gates(pb: Playbook, page: str, diagram: str = "") -> str:
 # --------------------------------------------------------------------------------------------
 
 
+#: A control's card lists up to this many tasks; beyond, it gives their number and links the
+#: control's section of the traceability view, which lists them all. A control of a large
+#: playbook is enforced in hundreds of tasks, and the lists made the controls page the largest
+#: of the site; the reference playbook's controls (27 tasks at most) keep their lists.
+CONTROL_TASKS_LISTED = 30
+
+
 def _where(pb: Playbook, page: str, control: Control) -> tuple[str, str, str]:
     gates = ", ".join(refs.gate(pb, page, g) for g in control.enforced_at.gates)
-    tasks = ", ".join(refs.task(pb, page, t) for t in control_tasks(pb, control))
+    enforcing = control_tasks(pb, control)
+    if len(enforcing) > CONTROL_TASKS_LISTED:
+        listed = links.md_href(links.TRACEABILITY, page, trace_anchor(control.id))
+        tasks = f"{plural(len(enforcing), 'task')}, listed in the [traceability view]({listed})"
+    else:
+        tasks = ", ".join(refs.task(pb, page, t) for t in enforcing)
     components = ", ".join(refs.component(pb, page, c) for c in control.enforced_at.components)
     return gates, tasks, components
 
@@ -272,7 +284,8 @@ def render_controls(pb: Playbook, page: str) -> str:
         "to the use-case risks it answers. Cite a control by its code (`CTL-07`).\n\n",
         heading(2, "Controls matrix", "controls-matrix", searchable=False),
         "Each control, its source and where it is enforced: the gates by name, the tasks and "
-        "components by number (the control's card below lists them).\n\n",
+        "components by number (the control's card below lists them; a long list of tasks is "
+        "on the traceability view).\n\n",
         table(["Control", "Source", "Gates", "Tasks", "Components"], matrix_rows),
         "\n",
     ]

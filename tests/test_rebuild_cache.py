@@ -187,6 +187,25 @@ def test_an_extension_object_is_keyed_the_same_in_every_process(
     assert keys[2] != keys[0]
 
 
+def test_a_change_to_a_local_extension_or_a_module_beside_it_changes_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The generator's extension lives in the checkout and imports its processors from the
+    # modules beside it: editing one of them must not let pages converted before come back.
+    package = tmp_path / "localext"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "extension.py").write_text("from localext import helper\n", encoding="utf-8")
+    (package / "helper.py").write_text("SKIP = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    rebuild_cache._module_source.cache_clear()
+    before = rebuild_cache._module_source("localext.extension")
+    (package / "helper.py").write_text("SKIP = 2\n", encoding="utf-8")
+    rebuild_cache._module_source.cache_clear()
+    assert rebuild_cache._module_source("localext.extension") != before
+    assert before != "unknown"
+
+
 # --------------------------------------------------------------------------------------------
 # The real site, built three times in fresh processes
 # --------------------------------------------------------------------------------------------

@@ -143,13 +143,22 @@ def _extension_source(extension: str | Extension) -> str:
 
 @functools.cache
 def _module_source(name: str) -> str:
+    """The SHA-256 of a module's source; for a module of an installed distribution, its file
+    (the distribution's version is keyed too), else every module beside it, which it may
+    import (the generator's extension imports its processors from ``playbook.site``)."""
     for module in (name, f"markdown.extensions.{name}"):
         try:
             spec = importlib.util.find_spec(module)
         except (ImportError, ValueError):
             continue
-        if spec is not None and spec.origin and Path(spec.origin).is_file():
-            return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()
+        if spec is None or not spec.origin or not Path(spec.origin).is_file():
+            continue
+        origin = Path(spec.origin)
+        installed = any(part in {"site-packages", "dist-packages"} for part in origin.parts)
+        digest = hashlib.sha256()
+        for path in [origin] if installed else sorted(origin.parent.glob("*.py")):
+            digest.update(f"{path.name}\0".encode() + path.read_bytes())
+        return digest.hexdigest()
     return "unknown"
 
 

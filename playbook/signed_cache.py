@@ -68,10 +68,12 @@ def signing_key(project: Path) -> bytes | None:
     None when the key cannot be read or made, or when it lies inside ``project``: a key in the
     checkout is a key a pull request can write.
     """
-    path = key_path()
-    with contextlib.suppress(OSError):
+    try:
+        path = key_path()
         if path.resolve().is_relative_to(project.resolve()):
             return None
+    except (OSError, RuntimeError):  # no home folder to be found, a symlink loop
+        return None
     return _load_key(path)
 
 

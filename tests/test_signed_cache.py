@@ -120,3 +120,17 @@ def test_eviction_removes_only_unused_entries(project: Path) -> None:
     store.write(OTHER, "<p>new</p>")
     assert store.evict_unused() == 1
     assert sorted(p.name for p in folder.iterdir()) == [f"{OTHER}.json", "notes.txt"]
+
+
+def test_the_store_is_off_without_a_home_folder(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_CACHE_HOME")
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(signed_cache.Path, "home", staticmethod(no_home))
+    store = _store(project)
+    assert not store.active
+    assert store.read(KEY) is None

@@ -71,7 +71,8 @@ _templates = _Templates()
 
 
 def enable() -> None:
-    """Compile theme templates once per process from now on (``mkdocs serve``)."""
+    """Keep converted pages in memory and compile theme templates once, from now on
+    (``mkdocs serve``)."""
     global _serving
     _serving = True
 

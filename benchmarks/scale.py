@@ -31,7 +31,7 @@ the x30 cold build in that unit, and ``ratio_30_to_1`` the x30 cold build over t
 The machine this runs on may be shared: compare the ratios of one run rather than absolute
 times across runs. ``--repeat N`` takes the fastest of N warm and plain builds, alternated.
 ``--write-docs`` replaces the results block of ``docs/benchmarks.md`` with this run's numbers,
-and ``--profile`` adds where the time of a warm x10 build goes (cProfile, by component).
+and ``--profile`` adds where the time of a cold x10 build goes (cProfile, by component).
 """
 
 from __future__ import annotations
@@ -362,7 +362,9 @@ COMPONENTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 
 
 def profile_build(project: Path, out: Path) -> list[tuple[str, float, float]]:
-    """cProfile a warm build: (component, seconds under the profiler, share of the build)."""
+    """cProfile a cold build (the project's caches emptied: a warm build converts only changed
+    pages): (component, seconds under the profiler, share of the build)."""
+    shutil.rmtree(project / ".cache", ignore_errors=True)
     cmd = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "mkdocs", "build"]
     cmd += ["--strict", "-f", "mkdocs.yml", "-d", "site-profile"]
     _run(cmd, project, _env(project))
@@ -566,7 +568,7 @@ def docs_block(result: dict[str, Any], profile: list[tuple[str, float, float]] |
     ]
     if profile:
         parts += [
-            f"Where the time of a warm x{result.get('profile_scale', 10)} build goes "
+            f"Where the time of a cold x{result.get('profile_scale', 10)} build goes "
             "(cProfile; the profiler slows Python code down, so read shares, not seconds):",
             "",
             profile_table(profile),
@@ -608,7 +610,7 @@ def main(argv: list[str] | None = None) -> int:
         help="scales also built with the print page (default 1,10; '' for none)",
     )
     parser.add_argument("--no-calibration", action="store_true", help="skip the calibration build")
-    parser.add_argument("--profile", action="store_true", help="also profile a warm x10 build")
+    parser.add_argument("--profile", action="store_true", help="also profile a cold x10 build")
     parser.add_argument("--write-docs", action="store_true", help=f"update {DOCS_PAGE.name}")
     parser.add_argument("--keep", type=Path, default=None, help="keep the projects in this folder")
     args = parser.parse_args(argv)
@@ -638,7 +640,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile:
             target = 10 if 10 in scales else wanted[0]
             result["profile_scale"] = target
-            print(f"[x{target}] profiling a warm build", file=sys.stderr, flush=True)
+            print(f"[x{target}] profiling a cold build", file=sys.stderr, flush=True)
             profile = profile_build(folder / f"x{target}", folder / "build.prof")
             result["profile"] = {label: round(share, 3) for label, _, share in profile}
     finally:

@@ -255,12 +255,16 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _OCTAL = re.compile(r"^[-+]?0[0-9_]+$")
+#: The tags of the plain scalars :func:`_scalar_trap` reads.
+_TRAP_TAGS = frozenset({_INT_TAG, _FLOAT_TAG, _BOOL_TAG})
 
 
 def _scalar_trap(node: yaml.ScalarNode) -> str | None:
     """Why a plain scalar means something other than what it looks like (YAML 1.1), or None."""
     if node.style:  # quoted or a block scalar: a string as written
         return None
+    if node.tag not in _TRAP_TAGS:
+        return None  # a string, or a plain number: nothing to explain
     value = node.value
     shown = f"'{shorten(value)}'"
     if node.tag == _FLOAT_TAG and value.lstrip("+-").lower() in {".nan", ".inf"}:

@@ -144,6 +144,7 @@ def test_serve_block_has_a_row_per_scale_and_judges_each_against_its_target() ->
             "reflect_max_s": max(times),
             "pages": 80 * scale,
             "pages_converted": [20, 20, 20],
+            "rebuild_cpu_s": [1.5, None, 1.25],
             "target_s": target,
             "met": max(times) <= target,
         }
@@ -154,6 +155,7 @@ def test_serve_block_has_a_row_per_scale_and_judges_each_against_its_target() ->
     rows = [line for line in block.splitlines() if line.startswith("| x")]
     assert len(rows) == 2
     assert rows[0].startswith("| x1 | 80 |")
+    assert "| 1.50, ?, 1.25 s |" in rows[0]  # CPU per edit, unknown without /proc
     assert rows[0].endswith("| 1 s: met |")
     assert rows[1].startswith("| x10 | 800 |")
     assert rows[1].endswith("| 3 s: **not met** |")

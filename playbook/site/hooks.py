@@ -40,7 +40,7 @@ from playbook.render.svg import (
     reset_render_count,
 )
 from playbook.render.tasklist import quiet_task_marks
-from playbook.site import preview, rebuild_cache, search_cache
+from playbook.site import preview, print_links, rebuild_cache, search_cache
 from playbook.site.conversion import GeneratorExtension
 from playbook.site.generated import DownloadFile, GeneratedFile, sandbox_macros
 from playbook.site.html_blocks import anchor_ids
@@ -84,6 +84,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # print-site made its page in its own on_config, which runs before the hooks' one.
     print_site: Any = config.plugins.get("print-site")
     if print_site is not None:
+        print_links.install()  # its link rewriting in one pass per page
         print_site.config["print_page_title"] = meta.title
         if getattr(print_site, "print_page", None) is not None:
             print_site.print_page.title = meta.title

@@ -74,3 +74,11 @@ def test_any_mix_of_links_and_ids_is_rewritten_the_same(
             parts.append(f'<{tag}{attrs} id="{value}">text</{tag}>')
     slow, fast = both(original, "\n".join(parts), "people/roles/data_scientist/")
     assert fast == slow
+
+
+def test_an_id_is_looked_for_inside_one_tag_only(original: ModuleType) -> None:
+    page_html = '<li class="c">item <a id="x" href="#y">link</a></li>\n<h2 id="z">Title</h2>'
+    fast = print_links.update_anchor_ids(page_html, "k")
+    assert fast == '<li class="c">item <a id="x" href="#y">link</a></li>\n<h2 id="k-z">Title</h2>'
+    # print-site's own pattern ran from the li to the link's id.
+    assert '<a id="k-x"' in original.update_anchor_ids(page_html, "k")

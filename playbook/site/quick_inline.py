@@ -19,8 +19,13 @@ major version, and ``tests/test_quick_inline.py`` converts every page both ways.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from markdown import inlinepatterns, util
 from markdown.treeprocessors import InlineProcessor
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as etree
 
 #: The core patterns, by registered name: their class, their regex and the texts one of which
 #: any match holds. Emphasis (``em_strong``) is a delimiter processor: its delimiters (``*``,
@@ -66,6 +71,14 @@ INLINE_PRIORITY = 20
 class QuickInlineProcessor(InlineProcessor):
     """Python-Markdown's inline processor, skipping patterns whose character is absent."""
 
+    #: :meth:`_triggers` of this conversion, read once per piece of text.
+    _needles: list[tuple[str, ...] | None]
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        """Read the patterns' texts for this conversion, then process the tree as the core."""
+        self._needles = self._triggers()
+        return super().run(tree, ancestors)
+
     def _triggers(self) -> list[tuple[str, ...] | None]:
         """Each pattern's texts, in the registry's order; None to always try it."""
         patterns = self.inlinePatterns
@@ -92,9 +105,7 @@ class QuickInlineProcessor(InlineProcessor):
         """``InlineProcessor.__handleInline``, with the character check before each pattern."""
         if isinstance(data, util.AtomicString):
             return data
-        triggers = self.__dict__.get("_quick_triggers")
-        if triggers is None or len(triggers) != len(self.inlinePatterns):
-            triggers = self.__dict__["_quick_triggers"] = self._triggers()
+        triggers = self._needles
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         start = 0
         count = len(self.inlinePatterns)

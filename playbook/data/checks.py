@@ -35,7 +35,7 @@ from playbook.data.tool_checks import check_tool_fallbacks
 from playbook.data.workload import role_workloads
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Mapping
+    from collections.abc import Collection, Iterable, Mapping, Sequence
 
     from playbook.data.issues import Issue
     from playbook.data.model import IndependenceRule, Playbook, Task
@@ -183,10 +183,8 @@ _PLAIN_TYPES = (str, int, float, bool, bytes, date, datetime, Decimal, enum.Enum
 def _plain(annotation: Any, metadata: tuple[Any, ...] = ()) -> bool:
     """True when a value of ``annotation`` can hold neither a ``Ref``-marked value nor a record
     (which is walked by its own type, whatever the annotation says)."""
-    while get_origin(annotation) is Annotated:
-        metadata = (*metadata, *annotation.__metadata__)
-        annotation = get_args(annotation)[0]
-    if any(isinstance(item, Ref) for item in metadata):
+    annotation, marks = _unwrap(annotation, metadata)
+    if any(isinstance(item, Ref) for item in marks):
         return False
     origin = get_origin(annotation)
     if origin is Literal or annotation is type(None):
@@ -196,20 +194,25 @@ def _plain(annotation: Any, metadata: tuple[Any, ...] = ()) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, _PLAIN_TYPES)
 
 
+def _unwrap(annotation: Any, metadata: Sequence[Any] = ()) -> tuple[Any, Sequence[Any]]:
+    """``annotation`` without its ``Annotated`` layers, and ``metadata`` with theirs added."""
+    while get_origin(annotation) is Annotated:
+        metadata = [*metadata, *annotation.__metadata__]
+        annotation = get_args(annotation)[0]
+    return annotation, metadata
+
+
 def _base(annotation: Any) -> type:
     """The runtime type a value of ``annotation`` has (``list`` for ``list[X]``)."""
-    while get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
+    annotation, _ = _unwrap(annotation)
     base = get_origin(annotation) or annotation
     return base if isinstance(base, type) else object
 
 
 def _walk(
-    value: Any, annotation: Any, metadata: list[Any], loc: Loc
+    value: Any, annotation: Any, metadata: Sequence[Any], loc: Loc
 ) -> Iterable[tuple[Loc, Ref, str]]:
-    while get_origin(annotation) is Annotated:
-        metadata = [*metadata, *annotation.__metadata__]
-        annotation = get_args(annotation)[0]
+    annotation, metadata = _unwrap(annotation, metadata)
     if value is None:
         return
     ref = next((item for item in metadata if isinstance(item, Ref)), None)

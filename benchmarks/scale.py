@@ -182,10 +182,7 @@ def calibration_project(folder: Path, pages: int = CALIBRATION_PAGES) -> Path:
 
 def calibrate(folder: Path) -> float:
     """Seconds of a strict build of :func:`calibration_project`."""
-    project = calibration_project(folder)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site"]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return round(_run(cmd, project, env).seconds, 2)
+    return round(mkdocs_build(calibration_project(folder), "mkdocs.yml", "site").seconds, 2)
 
 
 _VALIDATE = """\

@@ -1,5 +1,5 @@
 """Builders shared by the tests: data-folder copies, the invalid-case format, YAML edits,
-fixture projects, site-tree digests and a local HTTP server.
+fixture projects, site-tree digests, a local HTTP server and Pagefind's index.
 """
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
+import gzip
 import hashlib
 import http.server
 import json
@@ -372,3 +373,22 @@ def http_server(handler: Callable[..., http.server.BaseHTTPRequestHandler]) -> I
 def serve_folder(folder: Path) -> contextlib.AbstractContextManager[str]:
     """Serve the files of ``folder`` on 127.0.0.1; the context yields the base URL."""
     return http_server(functools.partial(QuietHandler, directory=str(folder)))
+
+
+# --------------------------------------------------------------------------------------------
+# Pagefind's index
+# --------------------------------------------------------------------------------------------
+
+#: What Pagefind 1.x writes before the JSON of a fragment, inside its gzip stream.
+_FRAGMENT_SIGNATURE = b"pagefind_dcd"
+
+
+def pagefind_fragments(site: Path) -> dict[str, dict[str, Any]]:
+    """The pages Pagefind indexed in ``site``: URL (``/process/build/``) -> its fragment, the
+    JSON the browser loads to show a result (``content``, ``meta``, ``anchors``)."""
+    pages = {}
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes()).removeprefix(_FRAGMENT_SIGNATURE)
+        fragment = json.loads(raw)
+        pages[fragment["url"]] = fragment
+    return pages

@@ -1,5 +1,5 @@
-"""The built playbook in headless Chromium: search, the RACI filter, diagram links, dark mode,
-a clean console and no serious accessibility violations.
+"""The built playbook in headless Chromium: search (Pagefind behind Material's search box), the
+RACI filter, diagram links, dark mode, a clean console and no serious accessibility violations.
 
 The real site is built once per session and served on 127.0.0.1; one browser serves every test,
 each test gets a fresh context (so dark mode set by one never leaks into another), and any
@@ -33,7 +33,8 @@ from playbook.cli.browser import HEADLESS_FLAGS
 from playbook.cli.build import build
 from playbook.data.loader import load_playbook
 from playbook.data.model import Playbook
-from tests.helpers import DATA, link_project, serve_folder
+from playbook.render import refs
+from tests.helpers import DATA, link_project, make_project, mkdocs_build, rewrite, serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -219,14 +220,27 @@ def test_search_for_a_role_word_lists_the_role_page(tab: Tab, playbook: Playbook
     assert ROLE in search(tab, "model validator", ROLE)
 
 
-def test_search_index_holds_no_maintainer_notes(tab: Tab) -> None:
-    tab.open(HOME)
+def test_search_loads_pieces_of_the_index_and_shows_no_maintainer_notes(
+    tab: Tab, playbook: Playbook
+) -> None:
+    fetched: list[str] = []
+    tab.page.on("requestfinished", lambda request: fetched.append(request.url))
+    phase, _, task = playbook.task_index()["deploy_shadow_endpoint"]
+
+    target = f"process/{phase.id}/#{task.id}"
+    assert target in search(tab, task.name, target)
+
+    # Material's own index is empty: Pagefind's chunks and a fragment per page shown answer.
     index = tab.page.request.get(urljoin(tab.base, "search/search_index.json")).json()
-    assert len(index["docs"]) > 100
-    for doc in index["docs"]:
-        text = doc["title"] + " " + doc["text"]
-        assert "Generated from data" not in text, doc["location"]
-        assert "this page's data" not in text, doc["location"]
+    assert index["docs"] == []
+    paths = [urlsplit(url).path.removeprefix(urlsplit(tab.base).path) for url in fetched]
+    assert "pagefind/pagefind.js" in paths
+    assert any(p.startswith("pagefind/index/") for p in paths)
+    fragments = {p for p in paths if p.startswith("pagefind/fragment/")}
+    assert 0 < len(fragments) <= 10
+    shown = tab.page.locator(".md-search-result").inner_text()
+    assert "Generated from data" not in shown
+    assert "this page's data" not in shown
 
 
 def test_search_finds_a_task_by_name(tab: Tab, playbook: Playbook) -> None:
@@ -234,6 +248,74 @@ def test_search_finds_a_task_by_name(tab: Tab, playbook: Playbook) -> None:
 
     target = f"process/{phase.id}/#{task.id}"
     assert target in search(tab, task.name, target)
+
+
+def test_search_finds_a_control_by_its_code(tab: Tab, playbook: Playbook) -> None:
+    code = refs.control_code(playbook, "independent_validation")
+    assert code.startswith("CTL-")
+
+    target = "governance/controls/#independent_validation"
+    assert target in search(tab, code, target)
+
+
+def test_a_search_result_shows_the_section_and_opens_it_highlighted(
+    tab: Tab, playbook: Playbook
+) -> None:
+    phase, _, task = playbook.task_index()["deploy_shadow_endpoint"]
+    target = f"process/{phase.id}/#{task.id}"
+    assert target in search(tab, task.name, target)
+    link = tab.page.locator(f'a.md-search-result__link[href*="#{task.id}"]').first
+    expect(link.locator("h2")).to_have_text(task.name)
+    expect(link.locator("mark").first).to_be_visible()  # the words found, marked
+
+    link.click()
+
+    tab.page.wait_for_url(re.compile(re.escape(f"process/{phase.id}/") + r"\?h=[^#]+#" + task.id))
+    expect(tab.page.locator("article.md-content__inner h1")).to_contain_text(phase.name)
+    # Material marks the words searched for on the page it opens.
+    expect(
+        tab.page.locator("article.md-content__inner mark[data-md-highlight]").first
+    ).to_be_visible()
+
+
+#: A task name that would run script if a search result inserted it as HTML.
+HOSTILE = "Train <img src=x onerror=alert(1)> models"
+
+
+@pytest.fixture(name="hostile_site_url", scope="session")
+def fixture_hostile_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture playbook with a task named :data:`HOSTILE`, built and served."""
+    config, data = make_project(tmp_path_factory.mktemp("hostile") / "project")
+
+    def rename(phase: dict) -> dict:  # type: ignore[type-arg]
+        phase["sub_phases"]["training"]["tasks"]["train_candidate_model"]["name"] = HOSTILE
+        return phase
+
+    rewrite(data, "lifecycle/01-build.yaml", rename)
+    site = config.parent / "site"
+    proc = mkdocs_build(config, site)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with serve_folder(site) as url:
+        yield f"{url}/"
+
+
+def test_a_hostile_task_name_shows_as_text_in_search_results(
+    browser: Browser, hostile_site_url: str
+) -> None:
+    context, tab = new_tab(browser, hostile_site_url)
+    dialogs: list[str] = []
+    tab.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        target = "process/build/#train_candidate_model"
+        assert target in search(tab, "onerror", target)
+        link = tab.page.locator('a.md-search-result__link[href*="#train_candidate_model"]')
+        expect(link.first.locator("h2")).to_have_text(HOSTILE)
+        assert tab.page.locator(".md-search-result img").count() == 0
+        assert HOSTILE in tab.page.locator(".md-search-result").inner_text()
+    finally:
+        context.close()
+    assert dialogs == []
+    assert not tab.problems, tab.problems
 
 
 # --------------------------------------------------------------------------------------------
@@ -488,6 +570,12 @@ def describe(violation: dict) -> str:  # type: ignore[type-arg]
     return f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}"
 
 
+def serious_violations(page: Page) -> list[str]:
+    """axe's serious and critical violations on ``page``, one line each."""
+    violations = Axe().run(page).response["violations"]
+    return [describe(v) for v in violations if v["impact"] in SERIOUS]
+
+
 @pytest.mark.parametrize("scheme", ["default", "slate"], ids=["light", "dark"])
 @pytest.mark.parametrize("path", AXE_PAGES, ids=[p or "home" for p in AXE_PAGES])
 def test_no_serious_accessibility_violations(
@@ -500,10 +588,26 @@ def test_no_serious_accessibility_violations(
             tab.page.locator('form[data-md-component="palette"] label:visible').click()
         expect(tab.page.locator("body")).to_have_attribute("data-md-color-scheme", scheme)
 
-        violations = Axe().run(tab.page).response["violations"]
+        found = serious_violations(tab.page)
     finally:
         context.close()
 
-    serious = [describe(v) for v in violations if v["impact"] in SERIOUS]
-    assert not serious, "\n".join(serious)
+    assert not found, "\n".join(found)
+    assert not tab.problems, tab.problems
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"], ids=["light", "dark"])
+def test_search_results_have_no_serious_accessibility_violations(
+    browser: Browser, site_url: str, scheme: str
+) -> None:
+    context, tab = new_tab(browser, site_url, "dark" if scheme == "slate" else "light")
+    try:
+        assert ROLE in search(tab, "model validator", ROLE)
+        expect(tab.page.locator("body")).to_have_attribute("data-md-color-scheme", scheme)
+        expect(tab.page.locator(".md-search-result__list")).to_be_visible()
+        found = serious_violations(tab.page)
+    finally:
+        context.close()
+
+    assert not found, "\n".join(found)
     assert not tab.problems, tab.problems

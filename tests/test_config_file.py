@@ -62,6 +62,8 @@ def test_plain_config_drops_the_generator_and_keeps_tags(tmp_path: Path) -> None
     assert own["hooks"] == []
     assert own["docs_dir"] == str(tmp_path / "rendered")
     assert own["nav"] == [{"Home": "index.md"}]
+    # Without the hooks nothing runs Pagefind: the theme searches with Material's own index.
+    assert setting(own, "extra", "search_engine") == "material"
 
 
 def test_preview_config_turns_the_whole_site_plugins_off(tmp_path: Path) -> None:
@@ -74,6 +76,8 @@ def test_preview_config_turns_the_whole_site_plugins_off(tmp_path: Path) -> None
     assert plugins[2] == {"print-site": {"add_cover_page": True, "enabled": False}}
     assert plugins[3] == {"git-revision-date-localized": {"enabled": False}}
     assert own["hooks"] == ["playbook/site/hooks.py"]
+    # Pagefind would index the whole site again after every edit: Material's index instead.
+    assert setting(own, "extra", "search_engine") == "material"
 
 
 def test_preview_config_sets_the_local_site_url_and_full_keeps_every_plugin(
@@ -88,5 +92,6 @@ def test_preview_config_sets_the_local_site_url_and_full_keeps_every_plugin(
     assert _names(own) == _names(read_config(base))
     assert own["plugins"][2] == {"print-site": {"add_cover_page": True, "enabled": True}}
     assert own["plugins"][3] == "git-revision-date-localized"
+    assert "extra" not in own  # the project's search engine (Pagefind by default)
     preview.write_text(preview_config(base), encoding="utf-8")
     assert setting(read_config(preview), "site_url") == "https://example.org/playbook/"

@@ -18,7 +18,7 @@ from playbook.data import model as m
 from playbook.data.loader import load_uncached
 from playbook.render import refs
 from playbook.render.home import count, countable
-from playbook.render.markdown import heading, text
+from playbook.render.markdown import UNSEARCHED, heading, text
 from playbook.render.pages import build_nav, generated_pages
 from tests.helpers import VALID, copy_data, playbook_of, reference_data
 
@@ -87,7 +87,7 @@ def test_every_record_anchor_exists_on_its_page() -> None:
             page, anchor = target
             assert page in pages, f"{kind.name} {record_id}: no page {page}"
             if anchor is not None:
-                marks = (f"{{ #{anchor} }}", f"{{ #{anchor} data-search-exclude }}")
+                marks = (f"{{ #{anchor} }}", f"{{ #{anchor} {UNSEARCHED} }}")
                 assert any(mark in pages[page] for mark in marks), (
                     f"{kind.name} {record_id}: no anchor #{anchor} on {page}"
                 )

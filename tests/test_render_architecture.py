@@ -35,7 +35,8 @@ def test_page_embeds_an_overview_and_one_diagram_per_environment(pb: Playbook) -
         to_dot_environment(pb, PAGE, "prod"),
     ]
     assert page.startswith(
-        '# Reference architecture\n\n<p class="pb-data-source" data-search-exclude>'
+        '# Reference architecture\n\n<p class="pb-data-source" '
+        "data-search-exclude data-pagefind-ignore>"
     )
     assert '<div class="playbook-diagram">' in page
     assert "<title>The reference architecture: 2 components in 2 environments" in page

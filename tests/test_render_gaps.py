@@ -83,7 +83,8 @@ def test_heatmap_is_readable_without_colour(pb: Playbook) -> None:
 def test_page_has_scale_roadmap_and_anchored_capabilities(pb: Playbook) -> None:
     page = render_gap_analysis(pb, PAGE)
     assert page.startswith(
-        '# Gap analysis and roadmap\n\n<p class="pb-data-source" data-search-exclude>'
+        '# Gap analysis and roadmap\n\n<p class="pb-data-source" '
+        "data-search-exclude data-pagefind-ignore>"
     )
     assert "| 0 | Absent | No capability. |" in page
     assert "| 1 | [Model registry and promotion](#model_registry) | technology | high |" in page

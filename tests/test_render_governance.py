@@ -27,7 +27,9 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 def test_gate_section_has_stages_task_approvers_criteria_and_links(pb: Playbook) -> None:
     page = render_gates(pb, "governance/gates.md")
-    assert page.startswith('# Stage gates\n\n<p class="pb-data-source" data-search-exclude>')
+    assert page.startswith(
+        '# Stage gates\n\n<p class="pb-data-source" data-search-exclude data-pagefind-ignore>'
+    )
     assert "## Validation approval { #validation_gate }" in page
     assert "**Moves a model from** Validation **to** Production" in page
     assert (

@@ -39,7 +39,7 @@ def test_data_line_is_one_escaped_line_kept_out_of_search() -> None:
     line = edit_data_note([*files, 'data/r"<x>.yaml'], "https://example.org/r/", "main")
     assert line.count("\n") == 2
     assert line.endswith("</p>\n\n")
-    assert line.startswith('<p class="pb-data-source" data-search-exclude>')
+    assert line.startswith('<p class="pb-data-source" data-search-exclude data-pagefind-ignore>')
     # Five files, four of one folder: one link to the folder.
     assert '<a href="https://example.org/r/tree/main/data/lifecycle"><code>data/lifecycle/' in line
     assert "(4 files)" in line

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 def test_catalog_groups_tools_by_category_with_anchors_and_badges(pb: Playbook) -> None:
     page = render_tool_catalog(pb, "technology/tools.md")
-    assert page.startswith('# Tool catalog\n\n<p class="pb-data-source" data-search-exclude>')
+    assert page.startswith(
+        '# Tool catalog\n\n<p class="pb-data-source" data-search-exclude data-pagefind-ignore>'
+    )
     assert "## Experiment tracking { #category-experiment_tracking }" in page
     assert "### MLflow { #mlflow }" in page
     assert page.index("{ #category-experiment_tracking }") < page.index("{ #mlflow }")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -80,3 +81,22 @@ def test_off_outside_mkdocs_serve(
     monkeypatch.setattr(search_cache, "_serving", False)
     index = SimpleNamespace(search_index=SearchIndex())
     assert not search_cache.install(SimpleNamespace(plugins={"search": index}))  # type: ignore[arg-type]
+
+
+def test_left_to_pagefind_materials_index_holds_no_entries(config: MkDocsConfig) -> None:
+    files = Files([File.generated(config, uri, content=text) for uri, text in SOURCES.items()])
+    index = SearchIndex(lang=["en"], separator=r"[\s\-]+", pipeline=[], fields={})
+    plugins = {"search": SimpleNamespace(search_index=index)}
+    assert search_cache.leave_to_pagefind(SimpleNamespace(plugins=plugins))  # type: ignore[arg-type]
+    for file in files.documentation_pages():
+        page = Page(None, file, config)
+        page.read_source(config)
+        page.render(config, files)
+        index.add_entry_from_context(page)
+    assert index.entries == []
+    generated = json.loads(index.generate_search_index(None))
+    assert set(generated) == {"config", "docs"}
+    assert generated["docs"] == []
+    assert generated["config"]["lang"] == ["en"]
+    # Without Material's search plugin there is nothing to empty.
+    assert not search_cache.leave_to_pagefind(SimpleNamespace(plugins={}))  # type: ignore[arg-type]

@@ -1,7 +1,9 @@
 """Build the whole site from the valid fixture with ``mkdocs build --strict`` and inspect it.
 
 One build (module scope) serves every test: it takes a few seconds. The fixture's data is
-copied and one role is renamed to a script tag, to prove names are escaped everywhere.
+copied and one role is renamed to a script tag, to prove names are escaped everywhere. It is
+searched with Pagefind (the default); a second build, with ``search_engine: material``, checks
+Material's own index, which previews use.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from playbook.data.loader import load_uncached
-from tests.helpers import SCRIPT, make_project, mkdocs_build, rewrite
+from tests.helpers import SCRIPT, make_project, mkdocs_build, pagefind_fragments, rewrite
 
 pytestmark = pytest.mark.slow
 
@@ -37,10 +39,8 @@ class Built:
         return (self.site / url / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.fixture(name="built", scope="module")
-def fixture_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The fixture site, built strictly into a temporary folder."""
-    config, data = make_project(tmp_path_factory.mktemp("project"))
+def _build(folder: Path, **extra: str) -> Built:
+    config, data = make_project(folder, extra=extra)
 
     def rename(roles: dict) -> dict:  # type: ignore[type-arg]
         roles["roles"]["ml_engineer"]["name"] = SCRIPT
@@ -55,6 +55,18 @@ def fixture_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     result = load_uncached(data)
     assert result.playbook is not None
     return Built(site, result.playbook, output)
+
+
+@pytest.fixture(name="built", scope="module")
+def fixture_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The fixture site, built strictly into a temporary folder."""
+    return _build(tmp_path_factory.mktemp("project"))
+
+
+@pytest.fixture(name="built_material", scope="module")
+def fixture_built_material(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The same, searched with Material's own index (``search_engine: material``)."""
+    return _build(tmp_path_factory.mktemp("project"), search_engine="material")
 
 
 def test_build_fails_on_data_errors_naming_file_line_and_column(tmp_path: Path) -> None:
@@ -102,8 +114,12 @@ def test_injected_script_in_a_role_name_is_shown_escaped(built: Built) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in role_page
     assert "<title>&amp;lt;script&amp;gt;" not in role_page
     assert f"<title>{SCRIPT}" not in role_page
+
+
+def test_material_search_index_holds_data_escaped(built_material: Built) -> None:
     # The search index holds text that Material renders as HTML: it stays escaped too.
-    index = json.loads((built.site / "search" / "search_index.json").read_text())
+    index = json.loads((built_material.site / "search" / "search_index.json").read_text())
+    assert index["docs"]
     assert not any(SCRIPT in doc["title"] + doc["text"] for doc in index["docs"])
 
 
@@ -139,7 +155,8 @@ def test_nav_tabs_follow_the_playbook_order(built: Built) -> None:
     assert tabs == ["Home", "People", "Process", "Use cases", "Technology", "Governance", "Guides"]
 
 
-def test_search_index_holds_no_maintainer_notes(built: Built) -> None:
+def test_search_index_holds_no_maintainer_notes(built_material: Built) -> None:
+    built = built_material
     index = json.loads((built.site / "search" / "search_index.json").read_text())
     assert "Edit this page's data" in built.page("people/roles/data_scientist/")
     for doc in index["docs"]:
@@ -148,8 +165,8 @@ def test_search_index_holds_no_maintainer_notes(built: Built) -> None:
         assert "this page's data" not in text, doc["location"]
 
 
-def test_bulky_matrices_are_kept_out_of_search(built: Built) -> None:
-    index = json.loads((built.site / "search" / "search_index.json").read_text())
+def test_bulky_matrices_are_kept_out_of_search(built_material: Built) -> None:
+    index = json.loads((built_material.site / "search" / "search_index.json").read_text())
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
     assert "people/raci/" not in locations
     assert "people/roles/data_scientist/" in locations
@@ -159,9 +176,9 @@ def test_bulky_matrices_are_kept_out_of_search(built: Built) -> None:
 
 
 def test_search_finds_what_readers_look_for_but_not_lists_that_repeat_other_pages(
-    built: Built,
+    built_material: Built,
 ) -> None:
-    index = json.loads((built.site / "search" / "search_index.json").read_text())
+    index = json.loads((built_material.site / "search" / "search_index.json").read_text())
     docs = {doc["location"]: doc for doc in index["docs"]}
     # A task by its name, on its own page, with its description, inputs and outputs...
     task = docs["process/build/#train_candidate_model"]
@@ -190,6 +207,82 @@ def test_search_finds_what_readers_look_for_but_not_lists_that_repeat_other_page
     assert "technology/tools/#at-a-glance" not in docs
     assert "governance/controls/#controls-matrix" not in docs
     assert not [loc for loc, d in docs.items() if "Gates fed" in d["text"]]
+
+
+def test_pagefind_replaces_materials_index_with_a_minimal_one(built: Built) -> None:
+    # Material's search plugin still writes its file (the page hands it to the search worker)
+    # with its settings, but Pagefind indexes the pages.
+    index = json.loads((built.site / "search" / "search_index.json").read_text())
+    assert index["docs"] == []
+    assert index["config"]["lang"] == ["en"]
+    assert (built.site / "pagefind" / "pagefind.js").is_file()
+    entry = json.loads((built.site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == len(pagefind_fragments(built.site))
+    # Material's search box asks our worker, which the site serves.
+    config = re.search(r'<script id="__config"[^>]*>(.*?)</script>', built.page(""), re.S)
+    assert config is not None
+    assert json.loads(config.group(1))["search"] == "assets/javascripts/pagefind-worker.js"
+    assert (built.site / "assets" / "javascripts" / "pagefind-worker.js").is_file()
+
+
+def test_pagefind_indexes_the_article_of_every_searchable_page(built: Built) -> None:
+    indexed = set(pagefind_fragments(built.site))
+    marked = {
+        "/" + page.parent.relative_to(built.site).as_posix().removeprefix(".") + "/"
+        for page in built.site.rglob("index.html")
+        if "data-pagefind-body" in page.read_text(encoding="utf-8")
+    }
+    assert indexed == {url.replace("//", "/") for url in marked}
+    assert {
+        "/",
+        "/people/roles/data_scientist/",
+        "/process/build/",
+        "/technology/tools/",
+    } <= indexed
+    # Bulky matrices (search: exclude) and the print page (every page again) are left out.
+    assert not {"/people/raci/", "/print_page/"} & indexed
+    assert "data-pagefind-body" not in built.page("people/raci/")
+    assert "data-pagefind-body" not in built.page("print_page/")
+    # Only the article: no navigation, header or footer text.
+    home = pagefind_fragments(built.site)["/"]["content"]
+    assert "Skip to content" not in home
+    assert "Made with" not in home
+
+
+def test_pagefind_leaves_out_what_material_search_left_out(built: Built) -> None:
+    fragments = pagefind_fragments(built.site)
+    # The same blocks carry both engines' marks: the data note, the records a task names,
+    # where a tool is used, the tool catalog's at-a-glance table, every page's owner line.
+    build = built.page("process/build/")
+    assert re.search(r'<p class="pb-data-source" data-search-exclude data-pagefind-ignore>', build)
+    assert re.search(r'<div class="playbook-facts" data-pagefind-ignore[^>]*>', build)
+    assert re.search(
+        r'<aside class="md-source-file pb-page-facts"[^>]* data-pagefind-ignore>', build
+    )
+    tools = built.page("technology/tools/")
+    assert re.search(r'<h2 data-pagefind-ignore data-search-exclude id="at-a-glance">', tools)
+    for url, fragment in fragments.items():
+        text = fragment["content"]
+        for left_out in ("Generated from data", "this page's data", "Used in", "Gates fed"):
+            assert left_out not in text, (url, left_out)
+        assert "Last updated" not in text, url
+        assert "¶" not in text + fragment["meta"]["title"], url  # the headings' permalinks
+    # What readers look for stays: a task by its name, with its description and inputs...
+    task = fragments["/process/build/"]
+    anchors = {a["id"]: a["text"] for a in task["anchors"]}
+    assert anchors["train_candidate_model"] == "Train the candidate model"
+    assert "Log every run" in task["content"]
+    assert "Approved feature set" in task["content"]
+    # ...a role by an alias, a tool and a control by name, each with its description.
+    assert "Quant modeller" in fragments["/people/roles/data_scientist/"]["content"]
+    tools_page = fragments["/technology/tools/"]
+    assert "hosts the model registry" in tools_page["content"]
+    assert {a["id"] for a in tools_page["anchors"]} >= {"mlflow"}
+    assert "at-a-glance" not in {a["id"] for a in tools_page["anchors"]}
+    controls = fragments["/governance/controls/"]
+    assert "independent of development" in controls["content"]
+    assert "independent_validation" in {a["id"] for a in controls["anchors"]}
+    assert "controls-matrix" not in {a["id"] for a in controls["anchors"]}
 
 
 def test_every_page_offers_the_print_page_but_the_print_page_itself(built: Built) -> None:

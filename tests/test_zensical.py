@@ -96,6 +96,8 @@ def test_config_keeps_the_site_and_drops_the_generator(tmp_path: Path) -> None:
     # !ENV tags are resolved: the written config needs no environment.
     assert isinstance(doc["site_url"], str)
     assert doc["site_url"].startswith("https://")
+    # Zensical brings its own search: the overrides' Pagefind mode is off.
+    assert doc["extra"]["search_engine"] == "material"
 
 
 def test_config_is_written_with_the_overrides_zensical_can_use(tmp_path: Path) -> None:

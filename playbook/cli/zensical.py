@@ -33,7 +33,12 @@ from urllib.parse import urlsplit
 import yaml
 
 from playbook.cli.tools import installed_command
-from playbook.site.config_file import read_config, resolve_tags
+from playbook.site.config_file import (
+    MATERIAL_SEARCH,
+    SEARCH_ENGINE,
+    read_config,
+    resolve_tags,
+)
 
 if TYPE_CHECKING:
     from playbook.cli.render_tree import RenderedTree
@@ -92,6 +97,8 @@ def zensical_config(config: Path, nav: list[Any], *, overrides: str | None) -> s
     doc["theme"] = theme
     plugins = [p for p in raw.get("plugins", ["search"]) or [] if _plugin_name(p) in _KEPT_PLUGINS]
     doc.update(docs_dir="docs", site_dir="site", plugins=plugins, nav=nav)
+    # Zensical searches with its own index; the theme overrides' Pagefind mode stays off.
+    doc["extra"] = {**(doc.get("extra") or {}), SEARCH_ENGINE: MATERIAL_SEARCH}
     header = "# Written by `playbook render --zensical-config`: the rendered tree, no generator.\n"
     return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
 

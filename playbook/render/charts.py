@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from playbook.render.markdown import html_block
+from playbook.render.markdown import UNSEARCHED, html_block
 from playbook.safety import escape
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def bar_chart(
     out = [
         f'<div class="pb-chart"><svg class="pb-chart__svg" role="img" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
-        f'font-size="{FONT}" data-search-exclude>',
+        f'font-size="{FONT}" {UNSEARCHED}>',
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>",
     ]
     for i, bar in enumerate(bars):

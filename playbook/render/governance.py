@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING
 
 from playbook.render import links, parameters, refs
 from playbook.render.common import data_note, plural
-from playbook.render.markdown import admonition, bullets, heading, markdown, table, text
+from playbook.render.markdown import (
+    admonition,
+    bullets,
+    heading,
+    markdown,
+    table,
+    text,
+    unsearched,
+)
 from playbook.render.signoff import gate_signers, who_signs
 from playbook.render.sources import (
     applies_label,
@@ -220,8 +228,8 @@ def _control(pb: Playbook, page: str, control: Control) -> str:
         + markdown(control.description).strip()
         + "\n\n"
         + (bullets(facts) + "\n" if facts else "")
-        + f"<div data-search-exclude markdown>\n\n{where}\n</div>\n"
-        + "\n</div>\n\n"
+        + unsearched(where)
+        + "</div>\n\n"
     )
 
 
@@ -283,11 +291,12 @@ def render_controls(pb: Playbook, page: str) -> str:
         f"[traceability view]({links.md_href(links.TRACEABILITY, page)}) follows each control "
         "to the use-case risks it answers. Cite a control by its code (`CTL-07`).\n\n",
         heading(2, "Controls matrix", "controls-matrix", searchable=False),
-        "Each control, its source and where it is enforced: the gates by name, the tasks and "
-        "components by number (the control's card below lists them; a long list of tasks is "
-        "on the traceability view).\n\n",
-        table(["Control", "Source", "Gates", "Tasks", "Components"], matrix_rows),
-        "\n",
+        unsearched(
+            "Each control, its source and where it is enforced: the gates by name, the tasks "
+            "and components by number (the control's card below lists them; a long list of "
+            "tasks is on the traceability view).\n\n"
+            + table(["Control", "Source", "Gates", "Tasks", "Components"], matrix_rows)
+        ),
     ]
     for source_id in order:
         source = pb.sources.get(source_id)

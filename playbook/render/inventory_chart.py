@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from playbook.data.inventory import RAG_LABELS
-from playbook.render.markdown import html, html_block
+from playbook.render.markdown import UNSEARCHED, html, html_block
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -85,7 +85,7 @@ def render_tier_chart(counts: Mapping[int, Mapping[Rag, int]], caption: str) -> 
     title = html(caption)
     desc = html(" ".join(sentences))
     svg = (
-        f'<svg class="playbook-chart" data-search-exclude viewBox="0 0 {WIDTH} {height}" '
+        f'<svg class="playbook-chart" {UNSEARCHED} viewBox="0 0 {WIDTH} {height}" '
         f'role="img" aria-labelledby="inventory-chart-title inventory-chart-desc">'
         f'<title id="inventory-chart-title">{title}</title>'
         f'<desc id="inventory-chart-desc">{desc}</desc>' + "".join(parts) + "</svg>"

@@ -25,6 +25,7 @@ __all__ = [
     "plain_text",
     "table",
     "text",
+    "unsearched",
 ]
 
 
@@ -57,14 +58,26 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join([head, rule, *body]) + "\n"
 
 
+#: The attributes that keep an element, and everything in it, out of both search indexes:
+#: Material's search plugin skips ``data-search-exclude`` (a heading with it, its whole
+#: section), Pagefind skips ``data-pagefind-ignore`` (the element only).
+UNSEARCHED = "data-search-exclude data-pagefind-ignore"
+
+
 def heading(level: int, title: str, anchor: str, *, searchable: bool = True) -> str:
     """An ATX heading with an explicit anchor (attr_list), then a blank line.
 
-    ``title`` is Markdown: escape data with :func:`text`. ``searchable=False`` keeps the section
-    out of Material's search index.
+    ``title`` is Markdown: escape data with :func:`text`. ``searchable=False`` keeps the
+    heading out of both search indexes; put the section's body in :func:`unsearched`, as
+    Pagefind, unlike Material, does not leave out the text under an unsearched heading.
     """
-    extra = "" if searchable else " data-search-exclude"
+    extra = "" if searchable else f" {UNSEARCHED}"
     return f"{'#' * level} {title} {{ #{anchor}{extra} }}\n\n"
+
+
+def unsearched(block: str) -> str:
+    """Markdown ``block`` in a ``<div>`` that neither search index reads (:data:`UNSEARCHED`)."""
+    return f"<div {UNSEARCHED} markdown>\n\n{block.strip(chr(10))}\n\n</div>\n\n"
 
 
 def bullets(items: Iterable[str]) -> str:
@@ -88,7 +101,7 @@ def edit_data_note(files: Iterable[str], repo_url: str, branch: str) -> str:
     """The one line naming the data files behind a generated page, with links to edit them.
 
     A maintainer's aside, not the reader's text: raw HTML kept out of search
-    (``data-search-exclude``) and out of print (the class is hidden by the print styles and
+    (:data:`UNSEARCHED`) and out of print (the class is hidden by the print styles and
     stripped from the print page). Past four files, a sub-folder of the data contributing more
     than two is one link to the folder, so the line stays one line.
     """
@@ -110,7 +123,7 @@ def edit_data_note(files: Iterable[str], repo_url: str, branch: str) -> str:
                 for name in found
             ]
     return (
-        f'<p class="{DATA_SOURCE_CLASS}" data-search-exclude>'
+        f'<p class="{DATA_SOURCE_CLASS}" {UNSEARCHED}>'
         f"Generated from data. Edit this page's data: {', '.join(parts)}</p>\n\n"
     )
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from playbook.render import links, refs
 from playbook.render.common import CHAPTER_SLOT, LETTER_NAMES, data_note, letters, plural, stage
-from playbook.render.markdown import heading, markdown, table, text
+from playbook.render.markdown import UNSEARCHED, heading, markdown, table, text
 
 if TYPE_CHECKING:
     from playbook.data.model import Gate, Phase, Playbook, Task
@@ -76,8 +76,8 @@ def render_task(pb: Playbook, page: str, task: Task) -> str:
 
     Its inputs and outputs are searched with its description; the records it names (tools,
     gates, controls, the roles of its RACI row) are kept out of the search index
-    (``data-search-exclude``), as their own pages are found by those names: on a large
-    playbook they were half of the index.
+    (:data:`~playbook.render.markdown.UNSEARCHED`), as their own pages are found by those
+    names: on a large playbook they were half of the index.
     """
     own = _fact("Inputs", [text(i) for i in task.inputs], "; ") + _fact(
         "Outputs", [text(o) for o in task.outputs], "; "
@@ -94,7 +94,7 @@ def render_task(pb: Playbook, page: str, task: Task) -> str:
         + markdown(task.description).strip()
         + "\n\n"
         + (f'<div class="playbook-facts" markdown>\n\n{own}</div>\n\n' if own else "")
-        + f'<div class="playbook-facts" data-search-exclude markdown>\n\n{named}'
+        + f'<div class="playbook-facts" {UNSEARCHED} markdown>\n\n{named}'
         + render_task_raci(pb, page, task)
         + "\n</div>\n\n"
     )

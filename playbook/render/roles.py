@@ -16,7 +16,7 @@ from playbook.render.common import (
     stage,
 )
 from playbook.render.independence import rule_anchor
-from playbook.render.markdown import heading, markdown, table, text
+from playbook.render.markdown import heading, markdown, table, text, unsearched
 from playbook.render.raci import count_letters, letter_badge
 from playbook.render.signoff import accountable_for
 
@@ -112,8 +112,7 @@ def render_role_page(pb: Playbook, page: str, role_id: str) -> str:
                 f"[{text(sub.name)}]({links.md_href(links.phase_page(phase.id), page, sub.id)})"
             )
             rows.append([refs.task(pb, page, task.id), sub_link, letter_badge(letter)])
-        out.append(table(["Task", "Sub-phase", "Letter"], rows))
-        out.append("\n")
+        out.append(unsearched(table(["Task", "Sub-phase", "Letter"], rows)))
 
     gates = [g for g in pb.gates.values() if role.id in g.approvers]
     out.append("## Gates approved { #gates }\n\n")

@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from playbook.render.markdown import html_block
+from playbook.render.markdown import UNSEARCHED, html_block
 from playbook.safety import escape, is_site_link
 from playbook.signed_cache import SignedStore
 
@@ -283,9 +283,9 @@ def diagram_html(svg: str, caption: str, *, screens: str = "") -> str:
         # A region that scrolls must be reachable by keyboard (axe: scrollable-region-
         # focusable), or a diagram without links could not be scrolled without a mouse.
         scrolls = f' tabindex="0" role="region" aria-label="{label}"'
-    # The node labels repeat the page's text: keep them out of Material's search index, where
+    # The node labels repeat the page's text: keep them out of the search index, where
     # a large playbook's diagrams would add half a megabyte of noise.
-    svg = svg.replace("<svg ", "<svg data-search-exclude ", 1)
+    svg = svg.replace("<svg ", f"<svg {UNSEARCHED} ", 1)
     inner = "\n".join(line for line in svg.strip().splitlines() if line.strip())
     only = f" pb-screens-{screens}" if screens else ""
     return html_block(

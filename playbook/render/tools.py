@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 
 from playbook.render import links, refs
 from playbook.render.common import data_note, plural
-from playbook.render.markdown import bullets, heading, html, html_block, markdown, table, text
+from playbook.render.markdown import (
+    bullets,
+    heading,
+    html,
+    html_block,
+    markdown,
+    table,
+    text,
+    unsearched,
+)
 
 if TYPE_CHECKING:
     from playbook.data.model import Phase, Playbook, Task, Tool
@@ -144,7 +153,7 @@ def _usage(pb: Playbook, page: str, tool: Tool, uses: _Uses) -> str:
         return "Not used by any task, use case or component yet.\n\n"
     # The records listed have their own pages, found by search under their names: kept out of
     # the index, where on a large playbook these lists were most of the catalog's entries.
-    return f"<div data-search-exclude markdown>\n\n{bullets(lines)}\n</div>\n\n"
+    return unsearched(bullets(lines))
 
 
 def _tool_section(pb: Playbook, page: str, tool: Tool, uses: _Uses) -> str:
@@ -196,9 +205,11 @@ def render_tool_catalog(pb: Playbook, page: str) -> str:
         "technology radar:\n\n",
         legend,
         "\n" + heading(2, "At a glance", "at-a-glance", searchable=False),
-        table(["Category", *(s.capitalize() for s in statuses)], overview_rows),
-        "\nThe [tool-by-lifecycle overlay]"
-        f"({links.md_href(links.OVERLAY, page)}) shows which phases use each tool.\n\n",
+        unsearched(
+            table(["Category", *(s.capitalize() for s in statuses)], overview_rows)
+            + "\nThe [tool-by-lifecycle overlay]"
+            f"({links.md_href(links.OVERLAY, page)}) shows which phases use each tool.\n"
+        ),
     ]
     for category_id, tools in grouped:
         category = pb.categories.get(category_id)

@@ -136,9 +136,10 @@ def plain_config(
     """A config building a rendered tree with the site's theme, extensions and other plugins.
 
     It inherits ``config`` and takes out only the generator: the macros plugin, the hooks and
-    the watched data. The Markdown files in ``downloads`` (blank templates offered as files)
-    are pages to plain MkDocs: they are kept out of the nav without a warning. Write it beside
-    ``config`` (relative paths resolve from there).
+    the watched data; search is Material's own (Pagefind runs from the hooks). The Markdown
+    files in ``downloads`` (blank templates offered as files) are pages to plain MkDocs: they
+    are kept out of the nav without a warning. Write it beside ``config`` (relative paths
+    resolve from there).
     """
     raw = read_config(config)
     # MkDocs enables search when a config names no plugins.
@@ -150,6 +151,7 @@ def plain_config(
         "watch": [],
         "plugins": plugins,
         "nav": nav,
+        "extra": {SEARCH_ENGINE: MATERIAL_SEARCH},
     }
     if listed := sorted(uri for uri in downloads if uri.endswith(".md")):
         doc["not_in_nav"] = "\n".join(f"/{uri}" for uri in listed) + "\n"
@@ -158,6 +160,10 @@ def plain_config(
     return header + body
 
 
+#: The ``extra`` setting naming the site's search engine (``playbook.site.pagefind``), and the
+#: value of Material's own search, which configs without the hooks and previews use.
+SEARCH_ENGINE = "search_engine"
+MATERIAL_SEARCH = "material"
 #: Plugins that redo whole-site work on every rebuild and add nothing to previewing an edit:
 #: the print page (every page again, in one) and the git dates (a ``git log`` per page).
 PREVIEW_SKIPS = ("print-site", "git-revision-date-localized")
@@ -168,8 +174,9 @@ PRINT_SITE = "print-site"
 def preview_config(config: Path, site_url: str | None = None, *, full: bool = False) -> str:
     """A config for ``playbook serve``: the project's, inherited, for a local preview.
 
-    The :data:`PREVIEW_SKIPS` plugins are off (both have an ``enabled`` option) unless ``full``,
-    which also turns the print page on (it is opt-in in the project's config).
+    The :data:`PREVIEW_SKIPS` plugins are off (both have an ``enabled`` option), and search is
+    Material's own (Pagefind would index the whole site again after every edit), unless
+    ``full``, which also turns the print page on (it is opt-in in the project's config).
     ``site_url``, when given, replaces the project's: ``mkdocs serve`` serves under the path of
     ``site_url``, and a preview belongs at the root of its local address. Write it beside
     ``config``.
@@ -186,11 +193,13 @@ def preview_config(config: Path, site_url: str | None = None, *, full: bool = Fa
             entry = {name: {**(options or {}), "enabled": True}}
         plugins.append(entry)
     doc: dict[str, Any] = {"INHERIT": config.name, "plugins": plugins}
+    if not full:
+        doc["extra"] = {SEARCH_ENGINE: MATERIAL_SEARCH}
     if site_url is not None:
         doc["site_url"] = site_url
     header = (
         "# Written by `playbook serve` (and removed when it stops): the site at the root of the\n"
-        "# local address, without the print page and git dates so that a preview rebuilds\n"
-        "# quickly (`playbook serve --full` keeps them).\n"
+        "# local address, without the print page, git dates and Pagefind so that a preview\n"
+        "# rebuilds quickly (`playbook serve --full` keeps them).\n"
     )
     return header + yaml.dump(doc, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True)

@@ -7,6 +7,7 @@ files' modification times, so each hook simply asks for it again.
 from __future__ import annotations
 
 import functools
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -40,7 +41,7 @@ from playbook.render.svg import (
     reset_render_count,
 )
 from playbook.render.tasklist import quiet_task_marks
-from playbook.site import preview, print_links, rebuild_cache, search_cache
+from playbook.site import pagefind, preview, print_links, rebuild_cache, search_cache
 from playbook.site.conversion import GeneratorExtension
 from playbook.site.generated import DownloadFile, GeneratedFile, sandbox_macros
 from playbook.site.html_blocks import anchor_ids
@@ -72,6 +73,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for issue in warnings(result.issues):
         # Validator warnings never fail the build; the RACI health report lists them.
         log.info("%s", issue)
+    try:
+        # The search engine, checked once; the theme overrides read the setting.
+        config.extra[pagefind.SETTING] = pagefind.search_engine(config.extra)
+    except pagefind.PagefindError as exc:
+        raise PluginError(str(exc)) from exc
     sandbox_macros(config.plugins.get("macros"))
     # The generator's own conversions: renderers' HTML blocks unparsed, quicker inline patterns.
     if not any(isinstance(ext, GeneratorExtension) for ext in config.markdown_extensions):
@@ -88,6 +94,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         print_site.config["print_page_title"] = meta.title
         if getattr(print_site, "print_page", None) is not None:
             print_site.print_page.title = meta.title
+            # The whole playbook in one page: every result would be on it too.
+            print_site.print_page.meta["search"] = {"exclude": True}
     return config
 
 
@@ -244,19 +252,35 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    """Under ``mkdocs serve``, compile each theme template once, not once per rebuild, and
+    """Under ``mkdocs serve``, compile each theme template once, not once per rebuild; leave
+    the search index to Pagefind (``search_engine: pagefind``), or else under ``mkdocs serve``
     index only the pages whose HTML changed (``search_cache``)."""
     rebuild_cache.use_template_cache(env)
-    search_cache.install(config)
+    if config.extra[pagefind.SETTING] == pagefind.PAGEFIND:
+        search_cache.leave_to_pagefind(config)
+    else:
+        search_cache.install(config)
     return env
 
 
+@event_priority(-100)
 def on_post_build(config: MkDocsConfig) -> None:
-    """Say how many diagrams Graphviz drew and how many pages converted, and how many of each
-    came from the cache (benchmarks read it)."""
+    """Index the written site with Pagefind (``search_engine: pagefind``); say how many
+    diagrams Graphviz drew and how many pages converted, and how many of each came from the
+    cache, and how long the search index took (benchmarks read it).
+
+    Last of every plugin's ``on_post_build``: the print page is written by then.
+    """
     preview.unpin()
     log.info("diagrams: %d rendered, %d cached", render_count(), cache_hit_count())
     log.info("pages: %d converted, %d cached", *rebuild_cache.finish_build())
+    if config.extra[pagefind.SETTING] == pagefind.PAGEFIND:
+        start = time.perf_counter()
+        try:
+            pagefind.index_site(Path(config.site_dir))
+        except pagefind.PagefindError as exc:
+            raise PluginError(str(exc)) from exc
+        log.info("search: Pagefind indexed the site in %.2f s", time.perf_counter() - start)
 
 
 def on_build_error(error: Exception) -> None:

@@ -1,4 +1,5 @@
-"""Search-index entries kept across the rebuilds of ``mkdocs serve``, by page content.
+"""Search-index entries kept across the rebuilds of ``mkdocs serve``, by page content; or none
+at all, when Pagefind indexes the site (:func:`leave_to_pagefind`).
 
 Material's search plugin parses every page's HTML again on every rebuild (Python's
 ``html.parser``), which costs as much as converting the changed pages. A page's entries
@@ -53,16 +54,42 @@ def _key(page: Page, settings: str) -> str:
     return digest.hexdigest()
 
 
+def _search_index(config: MkDocsConfig) -> Any:
+    """This build's index of Material's search plugin, or None when it is off or not Material's."""
+    plugin: Any = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(plugin, "search_index", None)
+    if not callable(getattr(index, "add_entry_from_context", None)):
+        return None
+    return index if isinstance(getattr(index, "entries", None), list) else None
+
+
+def leave_to_pagefind(config: MkDocsConfig) -> bool:
+    """Make Material's search plugin index no page: Pagefind indexes the site instead.
+
+    The plugin stays (Material's header shows the search box only with it) and still writes
+    ``search/search_index.json``, holding only its settings and ``"docs": []``, which the
+    page loads and hands to the search worker. False when the plugin is off or not Material's.
+    """
+    index = _search_index(config)
+    if index is None:
+        return False
+
+    def add_entry_from_context(page: Page) -> None:
+        """Index nothing."""
+
+    index.add_entry_from_context = add_entry_from_context
+    return True
+
+
 def install(config: MkDocsConfig) -> bool:
     """Make this build's search index reuse the entries of unchanged pages; False when not
     serving, or when the search plugin is off or not Material's."""
     if not _serving:
         return False
-    plugin: Any = config.plugins.get("material/search") or config.plugins.get("search")
-    index = getattr(plugin, "search_index", None)
-    real: Callable[[Page], None] | None = getattr(index, "add_entry_from_context", None)
-    if index is None or real is None or not isinstance(getattr(index, "entries", None), list):
+    index = _search_index(config)
+    if index is None:
         return False
+    real: Callable[[Page], None] = index.add_entry_from_context
     settings = json.dumps(getattr(index, "config", {}), default=repr, sort_keys=True)
 
     def add_entry_from_context(page: Page) -> None:

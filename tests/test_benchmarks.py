@@ -142,6 +142,7 @@ def test_serve_block_has_a_row_per_scale_and_judges_each_against_its_target() ->
             "reflect_s": times,
             "reflect_median_s": sorted(times)[1],
             "reflect_max_s": max(times),
+            "whole_site_s": [4.0 * scale, 4.5 * scale, 4.25 * scale],
             "pages": 80 * scale,
             "pages_converted": [20, 20, 20],
             "rebuild_cpu_s": [1.5, None, 1.25],
@@ -156,6 +157,7 @@ def test_serve_block_has_a_row_per_scale_and_judges_each_against_its_target() ->
     assert len(rows) == 2
     assert rows[0].startswith("| x1 | 80 |")
     assert "| 1.50, ?, 1.25 s |" in rows[0]  # CPU per edit, unknown without /proc
+    assert "| 0.80, 0.90, 0.95 s | 4.00, 4.50, 4.25 s |" in rows[0]  # shown, then the whole site
     assert rows[0].endswith("| 1 s: met |")
     assert rows[1].startswith("| x10 | 800 |")
     assert rows[1].endswith("| 3 s: **not met** |")

@@ -62,7 +62,10 @@ def fixture_served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen
     port = _free_port()
     cmd = [sys.executable, "-m", "playbook.cli", "serve", "--config", str(config)]
     cmd += ["--addr", f"127.0.0.1:{port}"]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
+    # The server's own temporary folders (the sites it builds) go here, to be checked.
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)}
     server = subprocess.Popen(
         cmd,
         cwd=config.parent,
@@ -99,11 +102,16 @@ def test_serve_answers_at_the_root_follows_edits_and_cleans_up(
         doc["roles"]["ml_engineer"]["name"] = "Machine learning engineer (edited)"
 
     rewrite(data, "roles.yaml", rename)
+    # The page viewed shows it first; the rest of the site (here the nav of another role's
+    # page, not viewed before) once the whole site is rebuilt.
     _wait_for(f"{url}people/roles/ml_engineer/", "Machine learning engineer (edited)")
+    _wait_for(f"{url}people/roles/data_scientist/", "Machine learning engineer (edited)")
 
     os.killpg(server.pid, signal.SIGTERM)
     assert server.wait(timeout=60) == 0
     assert sorted(p.name for p in data.parent.glob(".playbook-serve-*")) == []
+    # The sites it built are gone too.
+    assert sorted(p.name for p in (data.parent.parent / "temp").iterdir()) == []
 
 
 def test_serve_refuses_invalid_data_with_its_location(tmp_path: Path) -> None:

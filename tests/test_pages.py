@@ -18,6 +18,7 @@ from playbook.render.pages import (
     build_nav,
     data_dir,
     edit_uri_of,
+    generated_page,
     generated_pages,
     split_front_matter,
 )
@@ -270,3 +271,23 @@ def test_a_page_with_hundreds_of_headings_lists_only_its_sections_in_its_content
         page = type("P", (), {"meta": {"toc_depth": depth} if depth else {}})()
         html = template.render(toc_item=section, page=page)
         assert re.findall(r'href="#([a-z0-9-]+)"', html) == shown, depth
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["whole", "split by phase"])
+def test_a_page_made_alone_is_the_page_made_with_all_others(
+    pb: Playbook, monkeypatch: pytest.MonkeyPatch, split: bool
+) -> None:
+    """What a preview shows first after an edit (``generated_page``) is, field for field, what
+    the whole site's generation gives for that page: split pages included."""
+    if split:
+        monkeypatch.setattr(raci, "SPLIT_CELLS", 0)
+        monkeypatch.setattr(raci, "ROLLUP_SPLIT_CELLS", 0)
+        monkeypatch.setattr(tools, "OVERLAY_SPLIT_PAIRS", 0)
+    docs = {"audiences/leader.md": "# Leaders\n\nHi.\n"}
+    pages = generated_pages(pb, [], stub_svg, docs)
+    available = {p.src_uri for p in pages} | set(docs)
+    for page in pages:
+        assert generated_page(pb, [], stub_svg, page.src_uri, available, docs) == page
+    assert generated_page(pb, [], stub_svg, "people/roles/nobody.md", available, docs) is None
+    if split:  # the parts of a split page are found although the registry does not name them
+        assert any(p.src_uri == links.raci_rollup_phase_page(pb.phases[0].id) for p in pages)

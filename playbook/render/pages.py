@@ -7,6 +7,7 @@ text), so tests can hand in a stub.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import posixpath
@@ -29,7 +30,7 @@ from playbook.render.reference import MODEL_SOURCE, render_data_reference
 from playbook.render.templates import download_uri, render_template_download
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
     from playbook.data.model import Playbook
 
@@ -282,33 +283,48 @@ def renderer(path: str) -> Callable[[Playbook, str, PageContext], str | list[Pag
 
 def kind_pages(pb: Playbook, kind: kinds.Kind, ctx: PageContext) -> list[Page]:
     """The pages the registry gives ``kind``, in its order: one per spec, or one per record."""
-    pages: list[Page] = []
+    return [page for _, make in _page_jobs(pb, kind, ctx) for page in make()]
+
+
+def _page_jobs(
+    pb: Playbook, kind: kinds.Kind, ctx: PageContext
+) -> Iterator[tuple[str, Callable[[], list[Page]]]]:
+    """``kind``'s pages in order, unmade: per spec, or per record, the URI the registry gives it
+    and what makes its pages (a renderer may split one URI into several pages)."""
     for spec in kind.pages:
         render = renderer(spec.render)
         if not spec.per_record:
-            made = render(pb, spec.uri, ctx)
             edit = kind.file if spec.edit is None else spec.edit
-            pages += made if isinstance(made, list) else [_spec_page(pb, spec, made, edit)]
+            yield spec.uri, functools.partial(_made, pb, spec, render, spec.uri, ctx, edit)
             continue
         located = list(kinds.index(pb, kind).items())
         if kind.order_by:
             located.sort(key=lambda item: getattr(item[1].record, kind.order_by))
         for record_id, where in located:
             uri = spec.uri.format(id=record_id)
-            made = render(pb, uri, replace(ctx, record=record_id))
-            if isinstance(made, list):
-                pages += made
-                continue
+            record_ctx = replace(ctx, record=record_id)
             edit = kind.file_key(record_id) if spec.edit is None else spec.edit
-            owner = str(getattr(where.record, spec.owner)) if spec.owner else None
-            chapter = getattr(where.record, spec.chapter) if spec.chapter else None
-            words = tuple(getattr(where.record, spec.keywords)) if spec.keywords else ()
-            pages.append(
-                _spec_page(
-                    pb, spec, made, edit, uri=uri, owner=owner, chapter=chapter, keywords=words
-                )
-            )
-    return pages
+            options = {
+                "owner": str(getattr(where.record, spec.owner)) if spec.owner else None,
+                "chapter": getattr(where.record, spec.chapter) if spec.chapter else None,
+                "keywords": tuple(getattr(where.record, spec.keywords)) if spec.keywords else (),
+            }
+            yield uri, functools.partial(_made, pb, spec, render, uri, record_ctx, edit, **options)
+
+
+def _made(
+    pb: Playbook,
+    spec: kinds.PageSpec,
+    render: Callable[[Playbook, str, PageContext], str | list[Page]],
+    uri: str,
+    ctx: PageContext,
+    edit: str,
+    **options: Any,
+) -> list[Page]:
+    made = render(pb, uri, ctx)
+    if isinstance(made, list):
+        return made
+    return [_spec_page(pb, spec, made, edit, uri=uri, **options)]
 
 
 def _spec_page(
@@ -363,18 +379,54 @@ def generated_pages(
     pb = resolve_placeholders(pb)
     ctx = PageContext(issues, svg, docs)
     pages = [page for kind in kinds.KINDS for page in kind_pages(pb, kind, ctx)]
-    pages += [
-        Page(
-            links.DATA_REFERENCE,
-            "Data model reference",
-            render_data_reference(pb, links.DATA_REFERENCE),
-            edit_path=MODEL_SOURCE,
-            owner=page_owner(pb, ""),
-            updated_from=(MODEL_SOURCE,),
-        ),
-    ]
-
+    pages.append(_data_reference(pb))
     available = {p.src_uri for p in pages} | set(docs)
+    return [_home(pb, svg, docs, available), *pages]
+
+
+def generated_page(
+    pb: Playbook,
+    issues: Sequence[Issue],
+    svg: Callable[[str], str],
+    uri: str,
+    available: Collection[str],
+    docs: Mapping[str, str] | None = None,
+) -> Page | None:
+    """The page of :func:`generated_pages` at ``uri``, made alone (what a preview shows first).
+
+    The page is the one :func:`generated_pages` gives for the same arguments when
+    ``available`` holds the source URIs of all pages, generated and hand-written (only the home
+    page reads it). A URI the registry names is made alone; one it does not (a part of a page
+    its renderer splits) is looked for among the others, in order. None when no page has it.
+    """
+    docs = docs or {}
+    pb = resolve_placeholders(pb)
+    if uri == links.HOME:
+        return _home(pb, svg, docs, available)
+    if uri == links.DATA_REFERENCE:
+        return _data_reference(pb)
+    ctx = PageContext(issues, svg, docs)
+    jobs = [job for kind in kinds.KINDS for job in _page_jobs(pb, kind, ctx)]
+    for _, make in sorted(jobs, key=lambda job: job[0] != uri):
+        if found := next((page for page in make() if page.src_uri == uri), None):
+            return found
+    return None
+
+
+def _data_reference(pb: Playbook) -> Page:
+    return Page(
+        links.DATA_REFERENCE,
+        "Data model reference",
+        render_data_reference(pb, links.DATA_REFERENCE),
+        edit_path=MODEL_SOURCE,
+        owner=page_owner(pb, ""),
+        updated_from=(MODEL_SOURCE,),
+    )
+
+
+def _home(
+    pb: Playbook, svg: Callable[[str], str], docs: Mapping[str, str], available: Collection[str]
+) -> Page:
     home = render_home(
         pb,
         links.HOME,
@@ -382,8 +434,7 @@ def generated_pages(
         audiences_from_docs(docs),
         available,
     )
-    landing = replace(page_from(pb, links.HOME, home, "playbook.yaml"), landing=True)
-    return [landing, *pages]
+    return replace(page_from(pb, links.HOME, home, "playbook.yaml"), landing=True)
 
 
 # --------------------------------------------------------------------------------------------

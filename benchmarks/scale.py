@@ -11,7 +11,13 @@ measured in child processes:
 - ``peak_rss_mb``: the largest resident set of those builds (``ru_maxrss`` of the child);
 - ``pages``: ``index.html`` files in the site; ``largest_page_bytes``: the largest of them,
   not counting the print page (the whole playbook in one page, for the PDF), which is given
-  as ``print_page_bytes``; ``search_index_bytes``: ``search/search_index.json``;
+  as ``print_page_bytes``; ``search_index_bytes``: all the search files in the site, that is
+  Pagefind's whole bundle (``pagefind/``, of which a query loads a few pieces) plus Material's
+  ``search/search_index.json`` (its settings only, when Pagefind searches);
+- ``search_query_bytes``: what a browser loads to answer one query (:mod:`benchmarks.search`:
+  Chromium on the site served on 127.0.0.1), the larger of a one-word and a two-word query
+  taken from the data (``search_query`` names it); ``search_index_s``: Pagefind's indexing
+  of the cold build (the hooks log it);
 - ``warm_diagram_renders``: how many diagrams Graphviz drew on the warm build (the hooks log
   ``diagrams: N rendered, M cached``);
 - ``plain_build_s``: a strict build of the same pages rendered by ``playbook render`` with a
@@ -52,9 +58,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from benchmarks.search import query_bytes, typical_queries
 from benchmarks.synthetic import generate
 from playbook.cli.build import PRINT_PAGE_ENV
 from playbook.cli.zensical import zensical_executable
+from playbook.data.loader import load_uncached
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALES = (1, 10, 30)
@@ -64,6 +72,7 @@ END = "<!-- benchmarks:end -->"
 #: The page that holds the whole playbook for printing (print-site plugin).
 PRINT_PAGE = "print_page/index.html"
 _DIAGRAMS = re.compile(r"diagrams: (\d+) rendered, (\d+) cached")
+_SEARCH_INDEX = re.compile(r"search: Pagefind indexed the site in ([\d.]+) s")
 
 #: Pages of the calibration site.
 CALIBRATION_PAGES = 1000
@@ -80,7 +89,7 @@ TARGETS: tuple[tuple[str, str, float, int | None], ...] = (
     ("largest page at x10 (bytes)", "largest_page_bytes", 1_500_000, 10),
     ("search index at x10 (bytes)", "search_index_bytes", 5_000_000, 10),
     ("largest page at x30 (bytes)", "largest_page_bytes", 1_500_000, 30),
-    ("search index at x30 (bytes)", "search_index_bytes", 5_000_000, 30),
+    ("search payload of one query at x30 (bytes)", "search_query_bytes", 5_000_000, 30),
     ("validation at x30 (s)", "validate_s", 5, 30),
     ("peak memory at x30 (MB)", "peak_rss_mb", 1024, 30),
 )
@@ -107,6 +116,9 @@ class Scale:
     pages: int
     largest_page_bytes: int
     search_index_bytes: int
+    search_query_bytes: int
+    search_query: str
+    search_index_s: float | None
     warm_diagram_renders: int
     plain_build_s: float
     zensical_build_s: float
@@ -262,16 +274,27 @@ def make_project(folder: Path, scale: int) -> Path:
 
 
 def _site_sizes(site: Path) -> tuple[int, int, int]:
-    """Pages, the largest page (print page aside) and the search index."""
+    """Pages, the largest page (print page aside) and the search files: Material's index and
+    Pagefind's bundle."""
     pages = sorted(site.rglob("index.html"))
     sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in pages}
     sizes.pop(PRINT_PAGE, None)
     index = site / "search" / "search_index.json"
+    bundle = sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file())
     return (
         len(sizes),
         max(sizes.values(), default=0),
-        index.stat().st_size if index.is_file() else 0,
+        (index.stat().st_size if index.is_file() else 0) + bundle,
     )
+
+
+def search_query(project: Path) -> tuple[str, int]:
+    """The costlier of a one-word and a two-word query on the built site: (query, bytes)."""
+    playbook = load_uncached(project / "data").playbook
+    if playbook is None:
+        raise RuntimeError("the benchmark data does not load")
+    loaded = query_bytes(project / "site", typical_queries(playbook))
+    return max(loaded.items(), key=lambda item: item[1])
 
 
 def measure(
@@ -303,6 +326,9 @@ def measure(
     fastest = min(warm, key=lambda b: b.seconds)
     floor = min(plain, key=lambda b: b.seconds)
     pages, largest, search = _site_sizes(project / "site")
+    query, query_size = search_query(project)
+    say(f"search for {query!r} loaded {query_size:,} bytes")
+    indexed = _SEARCH_INDEX.findall(cold.output)
     printed: Build | None = None
     if print_page:
         printed = mkdocs_build(project, "mkdocs.yml", "site-print", print_page=True)
@@ -316,6 +342,9 @@ def measure(
         pages=pages,
         largest_page_bytes=largest,
         search_index_bytes=search,
+        search_query_bytes=query_size,
+        search_query=query,
+        search_index_s=round(float(indexed[-1]), 2) if indexed else None,
         warm_diagram_renders=max(b.rendered or 0 for b in warm),
         plain_build_s=round(floor.seconds, 2),
         zensical_build_s=round(min(b.seconds for b in zensical), 2),
@@ -348,6 +377,7 @@ COMPONENTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     ("print page (print-site)", (("mkdocs_print_site_plugin/plugin.py", "on_post_build"),)),
+    ("search index (Pagefind)", (("playbook/site/pagefind.py", "index_site"),)),
     (
         "page templates (theme, nav) and writing",
         (
@@ -453,6 +483,7 @@ def summary(scales: dict[int, Scale], calibration_s: float | None = None) -> dic
             "zensical": v.zensical_build_s,
             "mkdocs_cold": v.build_s,
             "mkdocs_print_page": v.print_build_s,
+            "pagefind_index": v.search_index_s,
         }
         for k, v in scales.items()
     }
@@ -485,6 +516,9 @@ def table(result: dict[str, Any]) -> str:
         ("pages", ""),
         ("largest_page_bytes", "B"),
         ("search_index_bytes", "B"),
+        ("search_query_bytes", "B"),
+        ("search_query", ""),
+        ("search_index_s", "s"),
         ("print_page_bytes", "B"),
         ("warm_diagram_renders", ""),
     ]

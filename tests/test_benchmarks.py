@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from benchmarks import serve
+from benchmarks import search, serve
 from benchmarks.scale import (
     BEGIN,
     END,
@@ -40,7 +40,7 @@ def test_synthetic_x10_is_valid_ten_times_the_work_and_deterministic(tmp_path: P
     assert tree_digest(first) == tree_digest(generate(tmp_path / "b", 10))
 
 
-def _scale(build_s: float, **changes: float) -> Scale:
+def _scale(build_s: float, **changes: float | str) -> Scale:
     values = {
         "validate_s": 0.2,
         "build_s": build_s,
@@ -49,6 +49,9 @@ def _scale(build_s: float, **changes: float) -> Scale:
         "pages": 50,
         "largest_page_bytes": 100_000,
         "search_index_bytes": 1_000_000,
+        "search_query_bytes": 500_000,
+        "search_query": "model",
+        "search_index_s": 0.5,
         "warm_diagram_renders": 0,
         "plain_build_s": build_s,
         "zensical_build_s": build_s / 2,
@@ -69,7 +72,7 @@ def test_summary_ratios_and_verdicts() -> None:
         {
             1: _scale(8.0, print_build_s=12.0, print_page_bytes=2_000_000),
             10: _scale(100.0, overhead_vs_plain=1.4, largest_page_bytes=2_000_000),
-            30: _scale(300.0, validate_s=4.0, search_index_bytes=4_000_000),
+            30: _scale(300.0, validate_s=4.0, search_query_bytes=6_000_000),
         },
         calibration_s=100.0,
     )
@@ -85,7 +88,8 @@ def test_summary_ratios_and_verdicts() -> None:
     assert met["validation at x30 (s)"] is True
     assert met["x30 build / x1 build"] is False
     assert met["x30 cold build / calibration build"] is True
-    assert met["search index at x30 (bytes)"] is True
+    assert met["search index at x10 (bytes)"] is True
+    assert met["search payload of one query at x30 (bytes)"] is False
     assert "| x10 build / x1 build | 12 | 12.50 | **no** |" in table(result)
     assert result["engines"]["10"] == {
         "mkdocs": 100.0,
@@ -93,11 +97,13 @@ def test_summary_ratios_and_verdicts() -> None:
         "zensical": 50.0,
         "mkdocs_cold": 100.0,
         "mkdocs_print_page": None,
+        "pagefind_index": 0.5,
     }
     assert result["engines"]["1"]["mkdocs_print_page"] == 12.0
     assert "| zensical_build_s | 4.00 | 50.00 | 150.00 |" in table(result)
     assert "| print_build_s | 12.00 | not measured | not measured |" in table(result)
     assert "x30 cold build / calibration: **3.0**" in table(result)
+    assert "| search_query_bytes | 500,000 | 500,000 | 6,000,000 |" in table(result)
 
 
 def test_a_partial_run_says_what_it_did_not_measure() -> None:
@@ -161,3 +167,20 @@ def test_serve_block_has_a_row_per_scale_and_judges_each_against_its_target() ->
     assert rows[0].endswith("| 1 s: met |")
     assert rows[1].startswith("| x10 | 800 |")
     assert rows[1].endswith("| 3 s: **not met** |")
+
+
+def test_typical_queries_come_from_the_data_and_only_search_files_count(tmp_path: Path) -> None:
+    pb = playbook_of(DATA)
+    one, two = search.typical_queries(pb)
+    assert " " not in one
+    assert sum(one in task.name.lower() for _, _, task in pb.tasks()) > 5
+    assert len(two.split()) == 2
+    assert two in {role.name for role in pb.roles.values()}
+    (tmp_path / "pagefind" / "fragment").mkdir(parents=True)
+    (tmp_path / "pagefind" / "fragment" / "a.pf_fragment").write_bytes(b"x" * 300)
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_bytes(b"{}")
+    (tmp_path / "index.html").write_bytes(b"<html>" * 100)
+    base = "http://127.0.0.1:1/"
+    urls = [base, f"{base}search/search_index.json", f"{base}pagefind/fragment/a.pf_fragment"]
+    assert search._bytes(tmp_path, base, urls) == 302

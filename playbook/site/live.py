@@ -246,10 +246,14 @@ class PreviewServer(QuickReloadServer):
                 self._viewed[url] = time.monotonic()
         return super().serve_request(environ, start_response)
 
-    def viewed(self) -> list[str]:
-        """The URLs of the pages viewed last, the latest first."""
+    def viewed(self, since: float | None = None) -> list[str]:
+        """The URLs of the pages viewed last, the latest first; with ``since`` (a
+        ``time.monotonic()``), every page viewed from then on."""
         now = time.monotonic()
         with self._viewed_lock:
+            if since is not None:
+                recent = [(t, url) for url, t in self._viewed.items() if t >= since]
+                return [url for _, url in sorted(recent, reverse=True)]
             recent = [(t, url) for url, t in self._viewed.items() if now - t <= VIEWED_FOR]
         return [url for _, url in sorted(recent, reverse=True)[:VIEWED_PAGES]]
 
@@ -282,9 +286,9 @@ class PreviewServer(QuickReloadServer):
                     time.monotonic() - start,
                 )
                 self._reload_browsers()
-            self._rebuild(shown)
+            self._rebuild(shown, since=start)
 
-    def _rebuild(self, shown: list[str]) -> None:
+    def _rebuild(self, shown: list[str], since: float) -> None:
         self.site.cancelled = lambda: self._want_rebuild or self._shutdown
         try:
             old = self.site.build()
@@ -302,7 +306,10 @@ class PreviewServer(QuickReloadServer):
             )
             return
         assert self.site.built is not None
-        changed_again = not shown or any(_differs(old, self.site.built, url) for url in shown)
+        # The pages shown first, and those served from the last build meanwhile: reload their
+        # browsers if the rebuild changed them.
+        seen = dict.fromkeys([*shown, *self.viewed(since)])
+        changed_again = not shown or any(_differs(old, self.site.built, url) for url in seen)
         self.root = str(self.site.built.site_dir)
         # The folder replaced now may still be read by a request that began before: it goes at
         # the next swap.

@@ -13,8 +13,8 @@
  *
  * Pagefind (pagefind/pagefind.js at the site root, built by playbook/site/pagefind.py) loads
  * only the index chunks a query needs and, through data(), one fragment per page shown: so
- * this worker asks data() only for the best RESULTS pages. Pagefind is loaded on the first
- * query, not on page load.
+ * this worker asks data() only for the best RESULTS pages, and searches only once typing
+ * pauses. Pagefind is loaded on the first query, not on page load.
  *
  * Material inserts `title` and `text` as HTML. Titles are data (a task, a role, a heading) and
  * are escaped here; Pagefind's excerpts are escaped text with <mark> around matches, and any
@@ -30,6 +30,10 @@ const RESULT = 3
 
 /** How many pages a result lists (each costs a fragment download). */
 const RESULTS = 10
+
+/** Milliseconds a query waits for the next key before it is searched: Material sends one
+ * per key, and each search would load its own fragments. */
+const PAUSE = 150
 
 /** The site root: this file is served from <root>/assets/javascripts/. */
 const ROOT = new URL("../../", self.location.href)
@@ -112,6 +116,9 @@ async function search(query, id) {
   const words = query.trim().split(/\s+/).filter(Boolean)
   if (!words.length)
     return { items: [] }
+  await new Promise(resolve => setTimeout(resolve, PAUSE))
+  if (id !== latest)
+    return null
   const engine = await load()
   const found = await engine.search(query)
   if (id !== latest || !found)

@@ -267,6 +267,12 @@ def test_a_search_result_shows_the_section_and_opens_it_highlighted(
     link = tab.page.locator(f'a.md-search-result__link[href*="#{task.id}"]').first
     expect(link.locator("h2")).to_have_text(task.name)
     expect(link.locator("mark").first).to_be_visible()  # the words found, marked
+    # Material's keys: the arrows move from the box through the results.
+    tab.page.keyboard.press("ArrowDown")
+    first = tab.page.locator("a.md-search-result__link").first
+    expect(first).to_be_focused()
+    tab.page.keyboard.press("ArrowUp")
+    expect(tab.page.locator("input.md-search__input")).to_be_focused()
 
     link.click()
 

@@ -275,6 +275,10 @@ def test_pagefind_leaves_out_what_material_search_left_out(built: Built) -> None
     assert "Approved feature set" in task["content"]
     # ...a role by an alias, a tool and a control by name, each with its description.
     assert "Quant modeller" in fragments["/people/roles/data_scientist/"]["content"]
+    assert re.search(
+        r'<p data-pagefind-weight="7"><strong>Also called:</strong> Quant modeller</p>',
+        built.page("people/roles/data_scientist/"),
+    )  # weighed as the role's title
     tools_page = fragments["/technology/tools/"]
     assert "hosts the model registry" in tools_page["content"]
     assert {a["id"] for a in tools_page["anchors"]} >= {"mlflow"}

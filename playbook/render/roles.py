@@ -81,7 +81,9 @@ def render_role_page(pb: Playbook, page: str, role_id: str) -> str:
         f"**Team:** {text(role.team)} · **Line of defence:** {role.line_of_defence} "
         f"({text(LINES_OF_DEFENCE[role.line_of_defence])})\n\n",
         (
-            f"**Also called:** {', '.join(text(a) for a in role.aliases)}\n\n"
+            # Other names of the role weigh in search as its title does (Pagefind's h1 weight).
+            f"**Also called:** {', '.join(text(a) for a in role.aliases)}\n"
+            '{: data-pagefind-weight="7" }\n\n'
             if role.aliases
             else ""
         ),

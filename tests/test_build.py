@@ -132,6 +132,27 @@ def test_broken_link_fails_the_build_and_leaves_the_old_site_intact(
 
 
 @pytest.mark.slow
+def test_a_failing_search_indexer_fails_the_build_and_leaves_the_old_site_intact(
+    published: Published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert (published.out / "pagefind" / "pagefind.js").is_file()  # the first build indexed
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 1\n", encoding="utf-8")
+    failing.chmod(0o755)
+    monkeypatch.setenv("PLAYBOOK_PAGEFIND", str(failing))
+
+    result = run_build(published.config, published.out)
+
+    assert result.exit_code == 1, result.output
+    assert "Pagefind failed to index" in result.stderr
+    assert "(exit 1): Error: out of memory" in result.stderr
+    assert "Traceback" not in result.output
+    assert f"'{published.out}' was left as it was" in result.stderr
+    assert tree_digest(published.out) == published.digest
+    assert siblings(published.out) == ["site"]
+
+
+@pytest.mark.slow
 def test_a_fixed_page_builds_and_replaces_the_site(published: Published, chapter: Path) -> None:
     chapter.write_text(f"{CHAPTER}\nA new paragraph, linking [the matrix](../people/raci.md).\n")
 

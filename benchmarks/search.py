@@ -20,8 +20,6 @@ import threading
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from playwright.sync_api import sync_playwright
-
 from playbook.cli.browser import HEADLESS_FLAGS, find_chromium
 
 if TYPE_CHECKING:
@@ -89,6 +87,9 @@ def _bytes(site: Path, base: str, urls: list[str]) -> int:
 
 def query_bytes(site: Path, queries: tuple[str, ...]) -> dict[str, int]:
     """For each query, the bytes of search files the browser fetched to show its results."""
+    # Playwright comes with the test tools; the rest of the benchmark runs without it.
+    from playwright.sync_api import sync_playwright
+
     chromium = find_chromium()
     if chromium is None:
         raise RuntimeError("no Chromium to measure the search payload with (PLAYBOOK_CHROMIUM)")

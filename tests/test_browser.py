@@ -243,6 +243,17 @@ def test_search_loads_pieces_of_the_index_and_shows_no_maintainer_notes(
     assert "this page's data" not in shown
 
 
+def test_search_counts_the_pages_it_lists_as_the_best_ones(tab: Tab) -> None:
+    # "model" is on far more pages than the worker lists (RESULTS, the best ten): the count
+    # must not read as the number of pages that match.
+    tab.open(HOME)
+    tab.page.keyboard.press("/")
+    tab.page.locator("input.md-search__input").press_sequentially("model")
+    meta = tab.page.locator(".md-search-result__meta")
+    expect(meta).to_have_text("10 best matching documents", timeout=TIMEOUT_MS)
+    expect(tab.page.locator("li.md-search-result__item")).to_have_count(10)
+
+
 def test_search_finds_a_task_by_name(tab: Tab, playbook: Playbook) -> None:
     phase, _, task = playbook.task_index()["deploy_shadow_endpoint"]
 

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 
-from playbook.cli.browser import INSTALL_HINT, find_chromium
+from playbook.cli.browser import HEADLESS_FLAGS, INSTALL_HINT, find_chromium
 from playbook.data import sourcemap
 from tests.helpers import VALID, copy_data, playbook_of, reference_data
 
@@ -25,8 +25,10 @@ from tests.helpers import VALID, copy_data, playbook_of, reference_data
 BACKENDS = sorted({sourcemap._Loader, sourcemap._PyLoader}, key=lambda cls: cls.__name__)
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
     from pathlib import Path
+
+    from playwright.sync_api import Browser
 
     from playbook.data.model import Playbook
 
@@ -122,6 +124,19 @@ def fixture_chromium() -> str:
             pytest.fail(f"the browser and PDF tests must run in CI: {INSTALL_HINT}", pytrace=False)
         pytest.skip(INSTALL_HINT)
     return found
+
+
+@pytest.fixture(name="browser", scope="session")
+def fixture_browser(chromium: str) -> Iterator[Browser]:
+    """One headless Chromium for the session, kept off the network, shared by every module
+    (Playwright's sync API runs one instance per process)."""
+    from playwright.sync_api import sync_playwright
+
+    args = [flag for flag in HEADLESS_FLAGS if flag != "--headless"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=args, headless=True)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(name="pb", scope="module")

@@ -25,11 +25,9 @@ from playwright.sync_api import (
     Page,
     Route,
     expect,
-    sync_playwright,
 )
 from playwright.sync_api import Error as PlaywrightError
 
-from playbook.cli.browser import HEADLESS_FLAGS
 from playbook.cli.build import build
 from playbook.data.loader import load_playbook
 from playbook.data.model import Playbook
@@ -70,16 +68,6 @@ def fixture_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         config = link_project(root / "project", site_url=f"{url}/")
         build(site, config=config, data_dir=DATA)
         yield f"{url}/"
-
-
-@pytest.fixture(name="browser", scope="session")
-def fixture_browser(chromium: str) -> Iterator[Browser]:
-    """One headless Chromium for the session, kept off the network."""
-    args = [flag for flag in HEADLESS_FLAGS if flag != "--headless"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=args, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(name="playbook", scope="session")

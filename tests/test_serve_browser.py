@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.helpers import rewrite
-from tests.test_browser import fixture_browser  # noqa: F401 - the browser fixture
 from tests.test_cli_serve import _wait_for, fixture_served  # noqa: F401 - the served fixture
 
 if TYPE_CHECKING:

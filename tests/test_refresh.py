@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 URL = "http://127.0.0.1:8000/"
 ROLE = "people/roles/ml_engineer/"
 OTHER = "people/roles/data_scientist/"
+#: The build phase's page, with the hand-written chapter ``docs/process/build.md`` merged in.
+PHASE = "process/build/"
 
 
 @pytest.fixture(name="site")
@@ -126,16 +128,42 @@ def test_a_renamed_page_is_shown_first_and_named_in_every_nav_after_the_rebuild(
 
 
 @pytest.mark.slow
-def test_only_data_edits_show_first_and_broken_data_waits_for_the_rebuild(
+def test_an_edited_chapter_shows_first_on_its_page_as_the_rebuild_makes_it(
+    site: tuple[live.PreviewSite, Path],
+) -> None:
+    preview_site, _ = site
+    built = _built(preview_site)
+    chapter = Path(built.config.docs_dir) / "process" / "build.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("with care", "with great care"), encoding="utf-8")
+    assert preview_site.refresh([str(chapter)], [PHASE, ROLE]) == [PHASE, ROLE]
+    refreshed = _html(built, PHASE)
+    assert "We build with great care" in refreshed
+
+    # A page the edit leaves without a known owner is left to the full rebuild, which says so.
+    chapter.write_text(text.replace("---\n", "---\nowner: nobody\n", 1), encoding="utf-8")
+    assert preview_site.refresh([str(chapter)], [PHASE]) == []
+    chapter.write_text(text.replace("with care", "with great care"), encoding="utf-8")
+
+    with _rebuilt(preview_site) as (_, new):
+        assert _html(new, PHASE) == refreshed
+
+
+@pytest.mark.slow
+def test_other_edits_and_broken_data_wait_for_the_rebuild(
     site: tuple[live.PreviewSite, Path],
 ) -> None:
     preview_site, data = site
     built = _built(preview_site)
     before = _html(built, ROLE)
     docs = Path(built.config.docs_dir)
-    # A page, the config or the theme changes how every page is made: the full rebuild shows it.
-    assert preview_site.refresh([str(docs / "process" / "build.md")], [ROLE]) == []
-    assert preview_site.refresh([str(data / "roles.yaml"), str(docs / "x.md")], [ROLE]) == []
+    config = str(built.config.config_file_path)
+    # The config, the theme or an asset changes how every page is made: the full rebuild.
+    assert preview_site.refresh([config], [ROLE]) == []
+    assert (
+        preview_site.refresh([str(data / "roles.yaml"), str(docs / "assets" / "x.css")], [ROLE])
+        == []
+    )
     assert preview_site.refresh([], [ROLE]) == []
     assert preview_site.refresh([str(data / "roles.yaml")], []) == []
 

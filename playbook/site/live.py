@@ -7,7 +7,8 @@ events (inotify on Linux, FSEvents on macOS), falling back to polling every 0.1 
 system refuses them (a full inotify watch table), a 0.05 s wait for more changes, and only
 changes count (a build reading its sources is no reason for another).
 
-It also shows a data edit first where the reader is looking (:class:`PreviewServer`): the
+It also shows an edit to the data or a page first where the reader is looking
+(:class:`PreviewServer`): the
 pages its browsers have open are made again alone and written over their old copies
 (:mod:`playbook.site.refresh`), the browsers reload, and only then is the whole site rebuilt,
 into a fresh folder that replaces the served one when it is complete. A further edit during
@@ -205,13 +206,19 @@ class PreviewSite:
         return old
 
     def refresh(self, changed: Iterable[str], urls: list[str]) -> list[str]:
-        """Rebuild the pages at ``urls`` first if only data files changed: those rebuilt."""
+        """Rebuild the pages at ``urls`` first if only data files and pages (Markdown in the
+        docs folder) changed: those rebuilt. Any other change (the config, the theme, the
+        macros, an asset) changes how every page is made, and waits for the whole rebuild."""
         if self.built is None or not urls:
             return []
         config = self.built.config
         data = data_dir(config.config_file_path, config.extra).resolve()
+        docs = Path(config.docs_dir).resolve()
         paths = [Path(path).resolve() for path in changed]
-        if not paths or not all(path.is_relative_to(data) for path in paths):
+        if not paths or not all(
+            path.is_relative_to(data) or (path.is_relative_to(docs) and path.suffix == ".md")
+            for path in paths
+        ):
             return []
         return refresh(self.built, urls)
 

@@ -1,15 +1,18 @@
-"""The pages a reader has open, rebuilt from edited data before the rest of the site.
+"""The pages a reader has open, rebuilt from edited data or pages before the rest of the site.
 
 A full rebuild of a large playbook takes seconds to tens of seconds, most of it spent on pages
-nobody is looking at. After a data edit, the preview server (:mod:`playbook.site.live`) first
-calls :func:`refresh` for the pages its browsers show: each is generated again alone
-(:func:`playbook.render.pages.generated_page`) and rendered with the navigation, files and
-theme of the last complete build (:class:`BuiltSite`, kept by :class:`Capture`), then written
-over its old copy. The full rebuild follows and replaces the whole site; only then do the other
-pages, the navigation titles and the search index show the edit.
+nobody is looking at. After an edit to the data or to a page's Markdown, the preview server
+(:mod:`playbook.site.live`) first calls :func:`refresh` for the pages its browsers show: each
+generated page is made again alone (:func:`playbook.render.pages.generated_page`), with its
+hand-written chapter as it is now, and each hand-written page read again; they are rendered
+with the navigation, files and theme of the last complete build (:class:`BuiltSite`, kept by
+:class:`Capture`) and written over their old copies. The full rebuild follows and replaces the
+whole site; only then do the other pages, the navigation titles and the search index show the
+edit.
 
-Only data edits take this path: an edit to a page, the config, the theme or the macros changes
-what every page is made with, and waits for the full rebuild.
+An edit to the config, the theme, the macros or an asset changes what every page is made
+with, and waits for the full rebuild; so does a page that is new, or that an edit leaves
+without a known owner (the full rebuild reports it).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from mkdocs.structure.files import InclusionLevel, get_files
 from playbook.data.issues import errors
 from playbook.render.pages import (
     MissingChapter,
+    check_page_owners,
     data_dir,
     diagram_cache_dir,
     edit_uri_of,
@@ -128,6 +132,13 @@ def refresh(site: BuiltSite, urls: Iterable[str]) -> list[str]:
             for f in get_files(config).documentation_pages()
             if f.generated_by is None
         }
+        named = {
+            f.playbook_page.chapter
+            for f in site.files
+            if isinstance(f, GeneratedFile) and f.playbook_page and f.playbook_page.chapter
+        }
+        if check_page_owners(result.playbook, docs, named, Path(config.docs_dir).name):
+            return []  # a page without a known owner: the full rebuild reports it
         available = {f.src_uri for f in site.files.documentation_pages()} | set(docs)
         svg = functools.partial(render_svg, cache_dir=diagram_cache_dir(config.config_file_path))
         shown = site.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)

@@ -12,18 +12,14 @@ HTTP compression), so the number is what a server without compression sends.
 from __future__ import annotations
 
 import collections
-import contextlib
-import functools
-import http.server
 import re
-import threading
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from playbook.cli.browser import HEADLESS_FLAGS, find_chromium
+from tests.helpers import serve_folder
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
     from playbook.data.model import Playbook
@@ -55,26 +51,6 @@ def typical_queries(pb: Playbook) -> tuple[str, str]:
     return one, two
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet."""
-
-
-@contextlib.contextmanager
-def _served(site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 def _bytes(site: Path, base: str, urls: list[str]) -> int:
     """The bytes of the search files among ``urls`` (each fetch counted, as the browser did)."""
     total = 0
@@ -95,7 +71,8 @@ def query_bytes(site: Path, queries: tuple[str, ...]) -> dict[str, int]:
         raise RuntimeError("no Chromium to measure the search payload with (PLAYBOOK_CHROMIUM)")
     args = [flag for flag in HEADLESS_FLAGS if flag != "--headless"]
     found: dict[str, int] = {}
-    with _served(site) as base, sync_playwright() as playwright:
+    with serve_folder(site) as url, sync_playwright() as playwright:
+        base = f"{url}/"
         browser = playwright.chromium.launch(executable_path=chromium, args=args, headless=True)
         try:
             for query in queries:

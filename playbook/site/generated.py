@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from jinja2.sandbox import SandboxedEnvironment
 from mkdocs.structure.files import File
 
+from playbook.render.pages import edit_uri_of
+
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
@@ -34,14 +36,23 @@ class GeneratedFile(File):
 
     @classmethod
     def for_page(
-        cls, config: MkDocsConfig, page: Page, template: str, *, has_chapter: bool
+        cls, config: MkDocsConfig, page: Page, chapter_uri: str | None, chapter: str | None
     ) -> GeneratedFile:
-        """The file of ``page``, holding ``template`` (:meth:`Page.template`) as its content."""
-        new = cls.generated(config, page.src_uri, content=template)
+        """The file of ``page``, merging in the hand-written ``chapter`` (its Markdown, from
+        ``chapter_uri``) if any: see :meth:`hold`."""
+        new = cls.generated(config, page.src_uri, content="")
         assert isinstance(new, GeneratedFile)  # generated() builds a cls
-        new.playbook_page = page
-        new.has_chapter = has_chapter
+        new.hold(page, chapter_uri, chapter)
         return new
+
+    def hold(self, page: Page, chapter_uri: str | None, chapter: str | None) -> None:
+        """Make this the file of ``page``, or of a newer version of it: its template text
+        (:meth:`Page.template`, with the ``chapter`` merged in), the page that completes it,
+        and the edit link of the page or its chapter (``chapter_uri``)."""
+        self.content_string = page.template(chapter)
+        self.playbook_page = page
+        self.has_chapter = chapter_uri is not None
+        self.edit_uri = edit_uri_of(page, chapter_uri)
 
 
 class DownloadFile(File):

@@ -26,7 +26,6 @@ from playbook.render.pages import (
     check_page_owners,
     data_dir,
     diagram_cache_dir,
-    edit_uri_of,
     generated_downloads,
     generated_pages,
     pair_chapters,
@@ -144,9 +143,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 files.remove(old)
         # The file holds only what mkdocs-macros may read; the generated Markdown is added in
         # on_page_markdown, after the macros ran.
-        content = page.template(chapter.content_string if chapter else None)
-        new = GeneratedFile.for_page(config, page, content, has_chapter=chapter is not None)
-        new.edit_uri = edit_uri_of(page, chapter_uri)
+        content = chapter.content_string if chapter else None
+        new = GeneratedFile.for_page(config, page, chapter_uri, content)
         files.append(new)
     for uri, content in generated_downloads(playbook).items():
         files.append(DownloadFile.generated(config, uri, content=content))

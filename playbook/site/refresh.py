@@ -33,7 +33,6 @@ from playbook.render.pages import (
     check_page_owners,
     data_dir,
     diagram_cache_dir,
-    edit_uri_of,
     generated_page,
     pair_chapters,
 )
@@ -121,7 +120,6 @@ def refresh(site: BuiltSite, urls: Iterable[str]) -> list[str]:
     rebuild, which reports what is wrong.
     """
     config = site.config
-    preview.unpin()
     preview.pin()  # the data loads once, for the pages' hooks and macros alike
     try:
         result = preview.load(data_dir(config.config_file_path, config.extra))
@@ -180,7 +178,5 @@ def _remake(
     chapter = chapters[page.src_uri]
     if (chapter is not None) != file.has_chapter:
         return False
-    file.content_string = page.template(docs[chapter] if chapter else None)
-    file.playbook_page = page
-    file.edit_uri = edit_uri_of(page, chapter)
+    file.hold(page, chapter, docs[chapter] if chapter else None)
     return True
